@@ -1,0 +1,40 @@
+package io.morgana.runtime;
+
+import io.morgana.api.Arg;
+import io.morgana.api.Stack;
+import java.util.List;
+
+/**
+ * Where an appliance runs: {@code unix} (host sockets), {@code tap} (Morgana's stack on a TAP
+ * device), {@code spt} (tap, sealed), … Found through {@code META-INF/services/io.morgana.runtime.Target}.
+ *
+ * <p>The runtime boots in this order: parse arguments (the runtime's, the target's, the
+ * appliance's), open the network stack if declared ({@link #openStack}), open key-value and block
+ * devices, then {@link #sealAfterBoot}, then run the appliance.
+ */
+public interface Target {
+
+    /** The name users type: {@code -t NAME}. */
+    String name();
+
+    /** One line: what this target is. */
+    String summary();
+
+    /** What the host must have, in words a user can act on (privileges, devices, packages). */
+    String requirements();
+
+    /** Boot arguments only this target reads (e.g. {@code --interface}). */
+    default List<Arg<?>> args() { return List.of(); }
+
+    /** Whether host directories may back key-value stores (false where the appliance is sealed off the host). */
+    default boolean hostDirectories() { return true; }
+
+    /**
+     * Acquires the network stack. Throws {@link BootException} with an actionable message (missing
+     * privilege, no such interface, busy port) rather than any other exception.
+     */
+    Stack openStack(Boot boot) throws BootException;
+
+    /** Called once every device is acquired, before the appliance runs (spt installs its seal here). */
+    default void sealAfterBoot(Boot boot) throws BootException {}
+}
