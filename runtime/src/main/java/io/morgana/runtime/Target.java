@@ -1,8 +1,11 @@
 package io.morgana.runtime;
 
 import io.morgana.api.Arg;
+import io.morgana.api.Device;
 import io.morgana.api.Stack;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where an appliance runs: {@code unix} (host sockets), {@code tap} (Morgana's stack on a TAP
@@ -22,6 +25,12 @@ public interface Target {
 
     /** What the host must have, in words a user can act on (privileges, devices, packages). */
     String requirements();
+
+    /** Device kinds this target can provide; boot refuses a manifest that needs another. */
+    default Set<Device.Kind> provides() { return EnumSet.allOf(Device.Kind.class); }
+
+    /** Whether this target is implemented and usable from {@code morgana run} (false: listed, not yet built). */
+    default boolean implemented() { return true; }
 
     /** Boot arguments only this target reads (e.g. {@code --interface}). */
     default List<Arg<?>> args() { return List.of(); }
