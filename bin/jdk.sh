@@ -1,5 +1,6 @@
 # Sourced by ./mvnw and bin/morgana: find a JDK >= 25 and export JAVA_HOME.
-# Order: $JAVA_HOME if it is new enough, then the newest JDK under /usr/lib/jvm.
+# Order: $JAVA_HOME if it is new enough, then the newest JDK under /usr/lib/jvm
+# (MORGANA_JDK_DIRS replaces /usr/lib/jvm: tests use it to simulate a machine without one).
 # Reads each JDK's `release` file, so no JVM is started to ask its version.
 
 morgana_jdk_feature() { # prints the feature release (e.g. 25) of the JDK at $1, or nothing
@@ -15,7 +16,7 @@ morgana_find_jdk() {
   fi
   best= bestv=0
   case $- in *f*) noglob=1; set +f ;; *) noglob= ;; esac  # mvnw runs with `set -f`
-  for d in /usr/lib/jvm/*; do
+  for d in ${MORGANA_JDK_DIRS:-/usr/lib/jvm}/*; do
     [ -d "$d" ] && [ ! -L "$d" ] || continue
     v=$(morgana_jdk_feature "$d")
     if [ -n "$v" ] && [ "$v" -ge "$want" ] && [ "$v" -gt "$bestv" ]; then best=$d bestv=$v; fi
@@ -25,7 +26,7 @@ morgana_find_jdk() {
   {
     echo "morgana: no JDK $want or newer found."
     [ -n "${JAVA_HOME-}" ] && echo "  JAVA_HOME=$JAVA_HOME is older than $want (or not a JDK)."
-    echo "  Looked in \$JAVA_HOME and /usr/lib/jvm/*."
+    echo "  Looked in \$JAVA_HOME and ${MORGANA_JDK_DIRS:-/usr/lib/jvm}/*."
     echo "  Fix: install a JDK $want (for example Temurin 25: apt-get install temurin-25-jdk)"
     echo "       and/or point JAVA_HOME at it."
   } >&2
