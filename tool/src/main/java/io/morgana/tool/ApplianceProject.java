@@ -101,20 +101,22 @@ public final class ApplianceProject {
 
     public Path dist(String target) { return dir.resolve("dist").resolve(target); }
 
-    /** Whether the sources changed since the last build by this tool (or it never built). */
-    public boolean stale() throws ToolException {
+    /** Whether the sources (or Morgana, which it is compiled against) changed since the last build here. */
+    public boolean stale(Home home) throws ToolException {
         try {
             return !Files.isRegularFile(jar()) || !Files.isRegularFile(classpathFile()) || !Files.isRegularFile(stampFile())
-                    || !Files.readString(stampFile()).strip().equals(sourceDigest());
+                    || !Files.readString(stampFile()).strip().equals(sourceDigest(home));
         } catch (IOException e) {
             return true;
         }
     }
 
-    /** Digest of the pom and the main sources' names, sizes and modification times. */
-    String sourceDigest() throws ToolException {
+    /** Digest of Morgana's build stamp, the pom and the main sources' names, sizes and modification times. */
+    String sourceDigest(Home home) throws ToolException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
+            Path morgana = home.root().resolve(".build-stamp");
+            if (Files.isRegularFile(morgana)) md.update(Files.readAllBytes(morgana));
             List<Path> files;
             Path main = dir.resolve("src/main");
             try (Stream<Path> s = Files.isDirectory(main) ? Files.walk(main) : Stream.empty()) {
@@ -134,8 +136,8 @@ public final class ApplianceProject {
 
     /** Builds the jar and resolves the run-time class path if the sources changed; returns the class path. */
     public List<Path> build(Home home, Progress progress) throws ToolException {
-        if (stale()) {
-            String digest = sourceDigest();
+        if (stale(home)) {
+            String digest = sourceDigest(home);
             Progress.Step step = progress.step("building " + artifactId + " (Maven: package, resolve class path)");
             new Maven(home).run(dir, stateDir().resolve("build.log"), List.of(
                     "-Dmaven.test.skip=true", "package", "dependency:build-classpath",
