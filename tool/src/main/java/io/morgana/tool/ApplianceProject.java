@@ -23,12 +23,14 @@ public final class ApplianceProject {
     static final String SERVICE = "META-INF/services/io.morgana.api.Appliance";
 
     private final Path dir;
+    private final Path given;
     private final String artifactId;
     private final String version;
     private final String applianceClass;
 
-    private ApplianceProject(Path dir, String artifactId, String version, String applianceClass) {
+    private ApplianceProject(Path dir, Path given, String artifactId, String version, String applianceClass) {
         this.dir = dir;
+        this.given = given;
         this.artifactId = artifactId;
         this.version = version;
         this.applianceClass = applianceClass;
@@ -74,7 +76,7 @@ public final class ApplianceProject {
         if (artifactId == null) {
             throw new ToolException(ToolException.CONFIG, pom + " has no <artifactId>; add one (the appliance's name).");
         }
-        return new ApplianceProject(d, artifactId, version, classes.get(0));
+        return new ApplianceProject(d, dir, artifactId, version, classes.get(0));
     }
 
     private static String first(String xml, String tag) {
@@ -138,7 +140,7 @@ public final class ApplianceProject {
     public List<Path> build(Home home, Progress progress) throws ToolException {
         if (stale(home)) {
             String digest = sourceDigest(home);
-            Progress.Step step = progress.step("building " + artifactId + " (Maven: package, resolve class path)");
+            Progress.Step step = progress.step("building " + given + " (Maven: package, resolve class path)");
             new Maven(home).run(dir, stateDir().resolve("build.log"), List.of(
                     "-Dmaven.test.skip=true", "package", "dependency:build-classpath",
                     "-Dmdep.outputFile=" + classpathFile(), "-DincludeScope=runtime"));
@@ -169,5 +171,6 @@ public final class ApplianceProject {
         }
     }
 
-    @Override public String toString() { return dir.toString(); }
+    /** The directory as the user named it. */
+    @Override public String toString() { return given.toString(); }
 }

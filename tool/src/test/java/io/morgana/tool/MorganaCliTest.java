@@ -136,6 +136,7 @@ class MorganaCliTest {
         assertTrue(app > 0 && target > app && std > target, "appliance, target and standard groups in order:\n" + r);
         assertTrue(out.substring(app, target).matches("(?s).*--port=PORT .*\\(default 7\\).*"), r::toString);
         assertTrue(out.substring(std).contains("--logs=SPEC"), r::toString);
+        assertTrue(out.substring(std).matches("(?s).*--stop-grace=DURATION .*\\(default 5s\\).*"), r::toString);
 
         var again = co.morgana("describe", "--dot", "examples/echo");
         assertEquals(0, again.status(), again::toString);
