@@ -100,17 +100,27 @@ final class Template {
 
             import static org.junit.jupiter.api.Assertions.assertEquals;
 
-            import io.morgana.api.Manifest;
+            import io.morgana.runtime.Launcher;
+            import java.net.InetAddress;
+            import java.net.Socket;
+            import java.nio.charset.StandardCharsets;
+            import java.time.Duration;
             import org.junit.jupiter.api.Test;
 
+            /** Boots the appliance in this JVM on the unix target (host sockets) and talks to it. */
             class @CLS@Test {
 
                 @Test
-                void declaresItsDevicesAndArguments() {
-                    Manifest m = new @CLS@().manifest();
-                    assertEquals("@NAME@", m.name());
-                    assertEquals(1, m.devices().size());
-                    assertEquals(9000, @CLS@.PORT.defaultValue());
+                void greetsATcpClient() throws Exception {
+                    try (Launcher.Running app = Launcher.start(new @CLS@(), "unix", "--port=0", "--greeting=hi there")) {
+                        String line = app.awaitLog("greeting on ", Duration.ofSeconds(10));
+                        int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).strip());
+                        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                            assertEquals("hi there\\n", new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                        }
+                        app.stop();
+                        assertEquals(0, app.awaitExit(Duration.ofSeconds(10)));
+                    }
                 }
             }
             """;
