@@ -136,6 +136,23 @@ class BootTest {
         assertTrue(err.get().getMessage().contains("does not declare it: add Device.kvRo(\"htdocs\", ...)"), err.get().getMessage());
     }
 
+    @Test void clockSleepAndRandomComeFromTheHost() {
+        AtomicReference<String> err = new AtomicReference<>();
+        Launcher.Running r = boot(app(Manifest.builder("svc"), c -> {
+            long t0 = c.clock().nanoTime();
+            c.sleep().sleep(Duration.ofMillis(20));
+            if (c.clock().nanoTime() - t0 < 20_000_000) err.set("slept less than 20 ms");
+            if (Math.abs(c.clock().now().toEpochMilli() - System.currentTimeMillis()) > 5000) err.set("wall clock is off");
+            byte[] a = new byte[16], b = new byte[16];
+            c.random().nextBytes(a);
+            c.random().nextBytes(b);
+            if (java.util.Arrays.equals(a, b)) err.set("random repeated itself");
+            if (!c.target().equals("test")) err.set("target " + c.target());
+        }));
+        assertEquals(0, r.awaitExit(T));
+        assertNull(err.get());
+    }
+
     // ---- storage devices ----
 
     static String text(KvRo kv, String key) throws Exception {
