@@ -40,6 +40,7 @@ public final class Ipv4 implements Ipv4Service {
     private final Reassembler reassembler;
     private final PathMtuCache pathMtu = new PathMtuCache(256);
     private final IpProtocolHandler[] handlers = new IpProtocolHandler[256];
+    private IpProtocolHandler[] registered = new IpProtocolHandler[0];
     private final Ipv4Packet view = new Ipv4Packet();
     private final Ipv4Packet quotedView = new Ipv4Packet();
     private final RxDatagram rx = new RxDatagram();
@@ -104,7 +105,17 @@ public final class Ipv4 implements Ipv4Service {
         LOG.log(Level.INFO, () -> "IPv4 address " + prefix + (gw == null ? "" : " gateway " + gw));
     }
 
-    @Override public void register(int protocol, IpProtocolHandler handler) { handlers[protocol & 0xff] = handler; }
+    @Override public void register(int protocol, IpProtocolHandler handler) {
+        handlers[protocol & 0xff] = handler;
+        java.util.List<IpProtocolHandler> all = new java.util.ArrayList<>();
+        for (IpProtocolHandler h : handlers) if (h != null) all.add(h);
+        registered = all.toArray(new IpProtocolHandler[0]);
+    }
+
+    /** Tells every transport that a batch of frames ended ({@link IpProtocolHandler#endOfBatch}). */
+    public void endOfBatch() {
+        for (IpProtocolHandler h : registered) h.endOfBatch();
+    }
 
     @Override public int address() { return address; }
 

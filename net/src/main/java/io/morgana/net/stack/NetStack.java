@@ -197,6 +197,15 @@ public final class NetStack implements Stack, AutoCloseable {
         loop.execute(() -> {
             link.start(loop, new Link.Receiver() {
                 @Override public void receive(ByteBuffer frame) { onFrame(frame); }
+
+                @Override public void endOfBatch() {
+                    try {
+                        ipv4.endOfBatch();
+                    } catch (RuntimeException e) {
+                        drops[Reason.INTERNAL_ERROR.ordinal()].inc();
+                        LOG.log(Level.WARNING, "end of batch failed by an internal error: " + e, e);
+                    }
+                }
             });
             if (tcpFactory != null) {
                 try {
