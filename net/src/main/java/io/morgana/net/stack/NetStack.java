@@ -311,25 +311,14 @@ public final class NetStack implements Stack, AutoCloseable {
 
     public Reassembler reassembler() { return ipv4.reassembler(); }
 
-    /** Closes the link; logs the counters that moved at debug level under {@code stack}. Idempotent. */
+    /**
+     * Closes the link and TCP; logs the counters that moved at debug level under {@code stack}.
+     * Any thread (the runtime calls it at shutdown); idempotent.
+     */
     @Override public void close() {
         if (closed) return;
         closed = true;
-        if (!loop.inLoop()) {
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-            loop.execute(() -> {
-                link.close();
-                done.countDown();
-            });
-            try {
-                if (!done.await(2, java.util.concurrent.TimeUnit.SECONDS)) link.close(); // the loop is gone
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                link.close();
-            }
-        } else {
-            link.close();
-        }
+        link.close(); // links may be closed from any thread
         if (tcp instanceof AutoCloseable c) {
             try {
                 c.close();

@@ -7,7 +7,7 @@ import io.morgana.api.Ipv4Prefix;
 import io.morgana.api.MacAddress;
 import io.morgana.net.link.Link;
 import io.morgana.net.sim.SimNet;
-import io.morgana.net.sim.VirtualLoop;
+import io.morgana.runtime.loop.SimulatedLoop;
 import io.morgana.runtime.EventLoop;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -65,13 +65,13 @@ class DatapathAllocationTest {
 
     @Test
     void udpEchoAllocatesNothingPerDatagramInSteadyState() {
-        VirtualLoop loop = new VirtualLoop();
+        SimulatedLoop loop = new SimulatedLoop();
         RingLink la = new RingLink(SimNet.MAC_A), lb = new RingLink(SimNet.MAC_B);
         la.peer = lb;
         lb.peer = la;
         NetStack a = NetStack.builder(la, loop).ipv4(new Ipv4Prefix(SimNet.A, 24)).random(SimNet.seeded(1)).build().start();
         NetStack b = NetStack.builder(lb, loop).ipv4(new Ipv4Prefix(SimNet.B, 24)).random(SimNet.seeded(2)).build().start();
-        loop.runFor(1_000_000);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000));
         int[] echoed = {0};
         try {
             b.udpLayer().bind(7, (src, sp, dst, dp, p) -> b.udpLayer().send(SimNet.B.bits(), 7, src, sp, p));
