@@ -86,8 +86,11 @@ public final class Ipv4 implements Ipv4Service {
 
     public void errorReporter(ErrorReporter r) { errors = r; }
 
-    /** Configures the address (null: none) and gateway (null: none). Loop thread. */
-    public void configure(Ipv4Prefix prefix, Ipv4Address gw) {
+    /**
+     * Configures the address (null: none) and gateway (null: none), announcing a new address by
+     * gratuitous ARP when {@code announce}. Loop thread (or before the stack starts).
+     */
+    public void configure(Ipv4Prefix prefix, Ipv4Address gw, boolean announce) {
         if (prefix == null) {
             address = 0;
             prefixLength = 0;
@@ -102,6 +105,7 @@ public final class Ipv4 implements Ipv4Service {
         gateway = gw == null ? 0 : gw.bits();
         address = prefix.address().bits();
         arp.setAddress(address);
+        if (announce) arp.announce();
         LOG.log(Level.INFO, () -> "IPv4 address " + prefix + (gw == null ? "" : " gateway " + gw));
     }
 

@@ -70,8 +70,6 @@ public final class NetStack implements Stack, AutoCloseable {
     private volatile List<IpAddress> addresses = List.of();
     private boolean ticking;
     private volatile boolean closed;
-    private final Ipv4Prefix initialPrefix;
-    private final Ipv4Address initialGateway;
 
     private NetStack(Builder b, Link wrapped, Counters counters) {
         this.counters = counters;
@@ -86,8 +84,11 @@ public final class NetStack implements Stack, AutoCloseable {
         this.udp = new UdpSockets(udpLayer, loop, counters);
         this.drops = counters.perReason("eth.rx.drop", Reason.class);
         this.tcpFactory = b.tcp != null ? b.tcp : ServiceLoader.load(TcpFactory.class).findFirst().orElse(null);
-        this.initialPrefix = b.prefix;
-        this.initialGateway = b.gateway;
+        // A static address holds from the start, so that the appliance never sees the stack without it.
+        if (b.prefix != null) {
+            ipv4.configure(b.prefix, b.gateway, false);
+            addresses = List.of(b.prefix.address());
+        }
     }
 
     public static Builder builder(Link link, EventLoop loop) { return new Builder(link, loop); }
@@ -214,7 +215,7 @@ public final class NetStack implements Stack, AutoCloseable {
                     LOG.log(Level.ERROR, "TCP failed to start: " + e, e);
                 }
             }
-            if (initialPrefix != null) applyIpv4(initialPrefix, initialGateway);
+            arp.announce();
         });
         return this;
     }
@@ -274,7 +275,7 @@ public final class NetStack implements Stack, AutoCloseable {
     public void clearIpv4() { loop.execute(() -> applyIpv4(null, null)); }
 
     private void applyIpv4(Ipv4Prefix prefix, Ipv4Address gateway) {
-        ipv4.configure(prefix, gateway);
+        ipv4.configure(prefix, gateway, true);
         addresses = prefix == null ? List.of() : List.of(prefix.address());
     }
 

@@ -60,6 +60,8 @@ class ConfigurationTest {
                 "link-drop", "0.05", "link-seed", "7", "pcap", dir.resolve("x.pcap").toString()));
         NetStack s = builder().configure(boot(m)).buildChecked();
         SimulatedLoop loop = (SimulatedLoop) s.loop();
+        assertEquals(List.of(Ipv4Address.parse("10.0.0.2")), s.addresses(), "a static address holds before the loop runs");
+        assertEquals(Ipv4Address.parse("10.0.0.2").bits(), s.ipv4().address());
         s.start();
         loop.runFor(java.time.Duration.ofNanos(1_000_000));
         assertEquals(List.of(Ipv4Address.parse("10.0.0.2")), s.addresses());
