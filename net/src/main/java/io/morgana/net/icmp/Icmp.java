@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
  * frag-needed in the path-MTU cache first. Loop thread only.
  */
 public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
+    private static final System.Logger LOG = System.getLogger("icmp");
 
     /** Sees echo replies (a ping client, tests). */
     @FunctionalInterface
@@ -135,6 +136,8 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
         };
         int mtu = kind == IcmpError.Kind.FRAG_NEEDED ? view.nextHopMtu() : 0;
         if (kind == IcmpError.Kind.FRAG_NEEDED) ipv4.pathMtuReported(dst, mtu);
+        LOG.log(System.Logger.Level.DEBUG, () -> kind + " from " + new io.morgana.api.Ipv4Address(d.source()) + " about "
+                + new io.morgana.api.Ipv4Address(dst) + (mtu > 0 ? " (next-hop MTU " + mtu + ")" : ""));
         byte[] q = new byte[Math.min(qLen - ihl, 64)];
         b.get(qOff + ihl, q);
         ipv4.deliverError(new IcmpError(kind, code, mtu, d.source(), src, dst, proto, q));

@@ -255,4 +255,19 @@ class SimulatedStackTest {
             assertEquals(framesBefore, net.a.counters().get("link.tx.frames"), "nothing went on the wire");
         }
     }
+
+    @Test
+    void transportsHearTheEndOfEachBatch() {
+        try (SimNet net = new SimNet(18, Faults.NONE)) {
+            List<String> events = new ArrayList<>();
+            net.b.ipv4().register(99, new IpProtocolHandler() {
+                @Override public void receive(Ipv4Datagram d) { events.add("datagram"); }
+
+                @Override public void endOfBatch() { events.add("end"); }
+            });
+            net.loop.execute(() -> net.a.ipv4().send(SimNet.B.bits(), 99, ByteBuffer.allocate(4), 0));
+            net.run(5);
+            assertEquals(List.of("end", "datagram", "end"), events, "the batch of a's ARP request, then the datagram's");
+        }
+    }
 }
