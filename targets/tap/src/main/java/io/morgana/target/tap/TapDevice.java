@@ -135,18 +135,7 @@ public final class TapDevice implements AutoCloseable {
                 int e = Libc.errno(cap);
                 Libc.close(fd);
                 Libc.close(sock);
-                throw switch (e) {
-                    case Libc.EPERM, Libc.EACCES -> new BootException(BootException.NOPERM, existed
-                            ? "tap: not allowed to attach to " + name + " (it belongs to another user or group) — " + PRIVILEGE_FIX
-                            : "tap: interface " + name + " does not exist and creating it is not allowed — " + PRIVILEGE_FIX
-                                    + ", or create it beforehand: ip tuntap add dev " + name + " mode tap user $USER");
-                    case Libc.EBUSY -> new BootException(BootException.OSERR,
-                            "tap: interface " + name + " is busy: another process has it open (stop it, or pick another --interface)");
-                    case Libc.EINVAL -> new BootException(BootException.OSERR,
-                            "tap: interface " + name + " exists but is not a TAP device without packet information"
-                                    + " (recreate it: ip link del " + name + "; ip tuntap add dev " + name + " mode tap)");
-                    default -> new BootException(BootException.OSERR, "tap: cannot attach to " + name + ": " + Libc.strerror(e));
-                };
+                throw attachError(e, name, existed);
             }
             int wake = Libc.eventfd(cap, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
             if (wake < 0) {
@@ -158,6 +147,22 @@ public final class TapDevice implements AutoCloseable {
             if (!existed) d.setUp(); // a device we made has no one else to bring it up
             return d;
         }
+    }
+
+    /** The boot error for {@code TUNSETIFF} failing with {@code errno}: cause and fix in words. */
+    static BootException attachError(int errno, String name, boolean existed) {
+        return switch (errno) {
+            case Libc.EPERM, Libc.EACCES -> new BootException(BootException.NOPERM, existed
+                    ? "tap: not allowed to attach to " + name + " (it belongs to another user or group) — " + PRIVILEGE_FIX
+                    : "tap: interface " + name + " does not exist and creating it is not allowed — " + PRIVILEGE_FIX
+                            + ", or create it beforehand: ip tuntap add dev " + name + " mode tap user $USER");
+            case Libc.EBUSY -> new BootException(BootException.OSERR,
+                    "tap: interface " + name + " is busy: another process has it open (stop it, or pick another --interface)");
+            case Libc.EINVAL -> new BootException(BootException.OSERR,
+                    "tap: interface " + name + " exists but is not a TAP device without packet information"
+                            + " (recreate it: ip link del " + name + "; ip tuntap add dev " + name + " mode tap)");
+            default -> new BootException(BootException.OSERR, "tap: cannot attach to " + name + ": " + Libc.strerror(errno));
+        };
     }
 
     public String name() { return name; }
