@@ -13,14 +13,23 @@ import io.morgana.net.ipv4.Ipv4;
 import io.morgana.net.ipv4.Ipv4Service;
 import io.morgana.net.ipv4.Reassembler;
 import io.morgana.net.link.CountingLink;
+import io.morgana.net.link.FaultInjector;
+import io.morgana.net.link.Faults;
 import io.morgana.net.link.Link;
+import io.morgana.net.link.LinkArgs;
+import io.morgana.net.link.PcapWriter;
 import io.morgana.net.udp.UdpLayer;
 import io.morgana.net.udp.UdpSockets;
 import io.morgana.net.util.Counter;
 import io.morgana.net.util.Counters;
 import io.morgana.net.wire.EthernetFrame;
+import io.morgana.runtime.Boot;
+import io.morgana.runtime.BootException;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.StandardArgs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,7 +56,7 @@ public final class NetStack implements Stack, AutoCloseable {
     private final EventLoop loop;
     private final Link link;
     private final Random random;
-    private final Counters counters = new Counters();
+    private final Counters counters;
     private final Arp arp;
     private final Ipv4 ipv4;
     private final Icmp icmp;
@@ -64,10 +73,11 @@ public final class NetStack implements Stack, AutoCloseable {
     private final Ipv4Prefix initialPrefix;
     private final Ipv4Address initialGateway;
 
-    private NetStack(Builder b) {
+    private NetStack(Builder b, Link wrapped, Counters counters) {
+        this.counters = counters;
         this.loop = b.loop;
         this.random = b.random;
-        this.link = new CountingLink(b.link, counters);
+        this.link = new CountingLink(wrapped, counters);
         this.mac = link.mac().bits();
         this.arp = new Arp(link, loop::nanoTime, counters, b.arpLimits, this::wantTick);
         this.ipv4 = new Ipv4(link, arp, loop::nanoTime, counters, b.reassemblyLimits, random.nextInt(65536), this::wantTick);
@@ -93,6 +103,8 @@ public final class NetStack implements Stack, AutoCloseable {
         private Arp.Limits arpLimits = Arp.Limits.DEFAULT;
         private Reassembler.Limits reassemblyLimits = Reassembler.Limits.DEFAULT;
         private Icmp.Limits icmpLimits = Icmp.Limits.DEFAULT;
+        private Faults faults = Faults.NONE;
+        private Path pcap;
 
         private Builder(Link link, EventLoop loop) {
             this.link = Objects.requireNonNull(link, "link");
@@ -116,13 +128,67 @@ public final class NetStack implements Stack, AutoCloseable {
 
         public Builder icmpLimits(Icmp.Limits l) { icmpLimits = l; return this; }
 
+        /** Puts a fault injector under the stack ({@code --link-drop} and friends). */
+        public Builder faults(Faults f) { faults = Objects.requireNonNull(f); return this; }
+
+        /** Records every frame the stack sends and receives in {@code file} ({@code --pcap}). */
+        public Builder pcap(Path file) { pcap = file; return this; }
+
+        /**
+         * Takes {@code --ipv4}, {@code --ipv4-gateway}, {@code --pcap} and the fault injector's
+         * arguments ({@link LinkArgs}) from the boot arguments, and the boot's randomness. Without
+         * {@code --ipv4} the stack starts with no address (for {@code --dhcp}); neither given is a
+         * usage error.
+         */
+        public Builder configure(Boot boot) throws BootException {
+            random = boot.random();
+            prefix = boot.arg(StandardArgs.IPV4);
+            gateway = boot.arg(StandardArgs.IPV4_GATEWAY);
+            if (prefix == null && !boot.arg(StandardArgs.DHCP)) {
+                throw new BootException(BootException.USAGE,
+                        "no IPv4 configuration: give --ipv4=ADDRESS/LENGTH (e.g. --ipv4=10.0.0.2/24, with --ipv4-gateway=10.0.0.1) or --dhcp");
+            }
+            if (prefix != null && boot.arg(StandardArgs.DHCP)) {
+                throw new BootException(BootException.USAGE, "--ipv4 and --dhcp both given: choose a static address or DHCP");
+            }
+            if (gateway != null && prefix != null && !prefix.contains(gateway)) {
+                throw new BootException(BootException.USAGE, "--ipv4-gateway=" + gateway + " is not on the subnet of --ipv4="
+                        + prefix + " (" + prefix.network() + "/" + prefix.length() + "); give a gateway on that subnet");
+            }
+            faults = LinkArgs.faults(boot);
+            String p = boot.arg(StandardArgs.PCAP);
+            pcap = p == null ? null : Path.of(p);
+            return this;
+        }
+
+        /** Opens the pcap file if asked; the rest cannot fail but for a wrong gateway. */
+        public NetStack buildChecked() throws BootException {
+            try {
+                return build();
+            } catch (UncheckedIOException e) {
+                throw new BootException(BootException.OSERR, "cannot write the --pcap file " + pcap + ": "
+                        + e.getCause().getMessage() + " (check the directory exists and is writable)", e);
+            }
+        }
+
+        /** Builds the stack; throws UncheckedIOException if the pcap file cannot be opened. */
         public NetStack build() {
             if (gateway != null && (prefix == null || !prefix.contains(gateway))) {
                 throw new IllegalArgumentException("gateway " + gateway + " is not on the subnet "
                         + (prefix == null ? "(no --ipv4 given)" : prefix.network() + "/" + prefix.length())
                         + "; give a gateway on the interface's subnet");
             }
-            return new NetStack(this);
+            Link l = link;
+            Counters counters = new Counters();
+            if (faults.any()) l = new FaultInjector(l, faults, counters);
+            if (pcap != null) {
+                try {
+                    l = new PcapWriter(l, pcap);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return new NetStack(this, l, counters);
         }
     }
 
@@ -240,7 +306,21 @@ public final class NetStack implements Stack, AutoCloseable {
     @Override public void close() {
         if (closed) return;
         closed = true;
-        link.close();
+        if (!loop.inLoop()) {
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            loop.execute(() -> {
+                link.close();
+                done.countDown();
+            });
+            try {
+                if (!done.await(2, java.util.concurrent.TimeUnit.SECONDS)) link.close(); // the loop is gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                link.close();
+            }
+        } else {
+            link.close();
+        }
         if (tcp instanceof AutoCloseable c) {
             try {
                 c.close();
