@@ -51,10 +51,13 @@ class TapHostileTest {
                 List<HostileCorpus.Case> cases = CORPUS.cases().stream().filter(c -> c.frame().length >= 14).toList();
                 Map<String, Long> expected = new TreeMap<>();
                 for (HostileCorpus.Case c : cases) expected.merge(c.counter(), 1L, Long::sum);
+                List<byte[]> frames = new ArrayList<>(cases.stream().map(HostileCorpus.Case::frame).toList());
+                frames.addAll(CORPUS.overlapping(7));
+                expected.merge("ipv4.rx.drop.frag-overlap", 1L, Long::sum);
                 Map<String, Long> before = stack.counters();
-                write(dir.resolve("cases"), cases.stream().map(HostileCorpus.Case::frame).toList());
+                write(dir.resolve("cases"), frames);
                 Netns.Result sent = ns.execOk(Duration.ofSeconds(60), "python3", script.toString(), TAP, dir.resolve("cases").toString());
-                assertTrue(sent.stdout().contains("sent " + cases.size()), sent.output());
+                assertTrue(sent.stdout().contains("sent " + frames.size()), sent.output());
                 TapDhcpTest.await(Duration.ofSeconds(10), () -> settled(before, stack, expected));
                 Map<String, Long> moved = delta(before, stack.counters(), expected.keySet());
                 for (Map.Entry<String, Long> e : expected.entrySet()) {
@@ -63,9 +66,9 @@ class TapHostileTest {
                     else assertEquals(e.getValue(), got, e.getKey() + " in " + moved);
                 }
 
-                // 2. A flood of first fragments, overlapping fragments and 5,000 mutated frames while the kernel pings us.
+                // 2. A flood of first fragments and 5,000 mutated frames while the kernel pings us (the kernel's
+                // TAP queue may drop some of the flood, so only bounds are asserted here).
                 List<byte[]> flood = new ArrayList<>(CORPUS.firstFragmentFlood(3000, 1000));
-                flood.addAll(CORPUS.overlapping(7));
                 flood.addAll(CORPUS.mutations(5000, 42));
                 write(dir.resolve("flood"), flood);
                 Netns.Spawned ping = ns.spawn("ping", "-c", "200", "-i", "0.01", "-W", "2", US.toString());
@@ -78,7 +81,6 @@ class TapHostileTest {
                 Map<String, Long> after = stack.counters();
                 assertEquals(0L, after.get("eth.rx.drop.internal-error"), "an exception escaped a layer");
                 assertTrue(after.get("ipv4.rx.drop.frag-evicted") > 0, "the fragment flood was bounded by eviction");
-                assertTrue(after.get("ipv4.rx.drop.frag-overlap") >= 1);
                 assertTrue(stack.reassembler().inFlight() <= stack.reassembler().limits().maxDatagrams());
                 assertTrue(stack.reassembler().bytesHeld() <= stack.reassembler().limits().maxBytes());
                 ns.execOk(Duration.ofSeconds(10), "ping", "-c", "3", "-i", "0.2", "-W", "2", US.toString());
