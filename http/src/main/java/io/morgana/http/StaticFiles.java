@@ -83,10 +83,11 @@ public final class StaticFiles implements HttpHandler {
                 encoding = "gzip";
             }
         }
-        long size = kv.size(chosen);
-        Instant modified = kv.lastModified(chosen);
-        String etag = "\"" + HexFormat.of().formatHex(kv.digest(chosen), 0, 16) + (encoding == null ? "" : "-" + encoding) + "\"";
-        String lastModified = modified.getEpochSecond() > 0 ? HttpDates.format(modified) : null;
+        Validators v = validators(chosen, encoding);
+        long size = v.size;
+        Instant modified = v.modified;
+        String etag = v.etag;
+        String lastModified = v.lastModified;
 
         // Preconditions, in the order of RFC 9110 §13.2.2.
         String ifMatch = request.header("If-Match");
@@ -155,6 +156,25 @@ public final class StaticFiles implements HttpHandler {
         if (r.status() == 200 || r.status() == 206 || r.status() == 416) r.header("Accept-Ranges", "bytes");
         if (vary) r.header("Vary", "Accept-Encoding");
         return r;
+    }
+
+    /** A value's validators, kept while its size and time stay the same (the digest may be costly). */
+    private record Validators(long size, Instant modified, String etag, String lastModified) {}
+
+    /** Bounded: when full it is cleared, and the validators are computed again as requests come. */
+    private static final int MAX_CACHED = 4096;
+    private final java.util.concurrent.ConcurrentHashMap<Key, Validators> validators = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Validators validators(Key key, String encoding) throws KvException {
+        long size = kv.size(key);
+        Instant modified = kv.lastModified(key);
+        Validators v = validators.get(key);
+        if (v != null && v.size == size && v.modified.equals(modified)) return v;
+        String etag = "\"" + HexFormat.of().formatHex(kv.digest(key), 0, 16) + (encoding == null ? "" : "-" + encoding) + "\"";
+        v = new Validators(size, modified, etag, modified.getEpochSecond() > 0 ? HttpDates.format(modified) : null);
+        if (validators.size() >= MAX_CACHED) validators.clear();
+        validators.put(key, v);
+        return v;
     }
 
     private HttpResponse notFound() throws KvException {
