@@ -455,6 +455,7 @@ final class HttpConnection {
         if (serverLine != null) put(serverLine);
         Headers h = r.headers();
         for (int i = 0, n = h.size(); i < n; i++) {
+            if (ownedByServer(h.name(i))) continue;
             putAscii(h.name(i));
             putByte(':');
             putByte(' ');
@@ -500,6 +501,12 @@ final class HttpConnection {
             }
             bytesSent += length;
         }
+    }
+
+    /** Framing fields are the server's to write: a handler's would contradict them (and smuggle). */
+    private static boolean ownedByServer(String name) {
+        return name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+                || name.equalsIgnoreCase("Connection");
     }
 
     /** A streamed body: each write becomes one chunk (or raw bytes for HTTP/1.0). */

@@ -70,7 +70,11 @@ public final class HttpResponse {
         return text(status, status + " " + HttpStatus.reason(status) + "\n");
     }
 
-    /** Adds a header field (checked against CR/LF injection). Returns this. */
+    /**
+     * Adds a header field (checked against CR/LF injection). Returns this. Framing fields
+     * ({@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}) are the server's and
+     * are not sent.
+     */
     public HttpResponse header(String name, String value) {
         headers.add(name, value);
         return this;

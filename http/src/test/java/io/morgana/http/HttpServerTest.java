@@ -30,7 +30,8 @@ class HttpServerTest {
                 .get("/stream", r -> HttpResponse.streaming(200, "text/plain", out -> {
                     for (int i = 0; i < 100; i++) out.write(("line " + i + "\n").getBytes(StandardCharsets.US_ASCII));
                 }))
-                .get("/fail", r -> { throw new IllegalStateException("boom"); });
+                .get("/fail", r -> { throw new IllegalStateException("boom"); })
+                .get("/framing", r -> HttpResponse.text(200, "ok").header("Content-Length", "1000").header("Transfer-Encoding", "chunked"));
         HttpLimits limits = HttpLimits.DEFAULT.withMaxBody(1000)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(700), Duration.ofMillis(700));
         server = new SocketFlow.Server(HttpServer.builder(router).limits(limits).build());
@@ -123,6 +124,21 @@ class HttpServerTest {
         Raw.Reply r = Raw.exchange(port, "HEAD /hello HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n", 500);
         assertEquals(2, r.count("Content-Length: 6"));
         assertEquals(1, r.count("hello\n"));
+    }
+
+    @Test
+    void handlersCannotSetFraming() throws IOException {
+        Raw.Reply r = Raw.exchange(port, "GET /framing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2000);
+        assertTrue(r.text().contains("Content-Length: 2\r\n") && !r.text().contains("1000") && !r.text().contains("chunked"), r.text());
+        assertTrue(r.text().endsWith("\r\n\r\nok"), r.text());
+    }
+
+    @Test
+    void headerInjectionIsRefusedWhenBuildingAResponse() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HttpResponse.status(200).header("X", "a\r\nSet-Cookie: b"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HttpResponse.status(200).header("X Y", "a"));
     }
 
     @Test
