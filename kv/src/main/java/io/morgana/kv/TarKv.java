@@ -1,9 +1,6 @@
 package io.morgana.kv;
 
-import io.morgana.api.Key;
 import io.morgana.api.KvException;
-import io.morgana.api.KvRo;
-import io.morgana.api.NoSuchKeyException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,14 +9,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -37,32 +30,24 @@ import org.apache.commons.compress.archivers.tar.TarFile;
  * {@code kv}; a hard link serves the bytes of the earlier entry it names; an inflated archive
  * larger than {@link #MAX_ARCHIVE} is refused.
  */
-public final class TarKv implements KvRo {
+public final class TarKv extends TreeKv {
     private static final System.Logger LOG = System.getLogger("kv");
 
     /** The largest archive (after inflating) a store holds: one buffer's worth. */
     public static final long MAX_ARCHIVE = Integer.MAX_VALUE - 8;
 
-    private static final class Value {
-        final ByteBuffer bytes;
-        final Instant modified;
-        volatile byte[] digest;
-
-        Value(ByteBuffer bytes, Instant modified) {
-            this.bytes = bytes;
-            this.modified = modified;
-        }
-    }
-
     private final String source;
-    private final NavigableMap<String, Value> values;
     private final int skipped;
 
     private TarKv(String source, NavigableMap<String, Value> values, int skipped) {
+        super(Collections.unmodifiableNavigableMap(values));
         this.source = source;
-        this.values = Collections.unmodifiableNavigableMap(values);
         this.skipped = skipped;
     }
+
+    @Override protected void beginRead() { }
+
+    @Override protected void endRead() { }
 
     /**
      * Reads the archive at {@code archive}: gzip-compressed if it starts with the gzip magic bytes
@@ -165,7 +150,7 @@ public final class TarKv implements KvRo {
                 if (offset < 0 || size < 0 || offset + size > archive.limit()) {
                     throw new KvException("'" + source + "' is truncated: entry '" + name + "' runs past its end");
                 }
-                v = new Value(archive.slice((int) offset, (int) size).asReadOnlyBuffer(), e.getLastModifiedDate().toInstant());
+                v = new Value(archive.slice((int) offset, (int) size), e.getLastModifiedDate().toInstant());
             } else {
                 skipped++;
                 LOG.log(System.Logger.Level.WARNING, source + ": skipping entry '" + name + "': not a regular file"
@@ -200,72 +185,8 @@ public final class TarKv implements KvRo {
     /** Entries left out because they were links, devices or named outside the store. */
     public int skipped() { return skipped; }
 
-    /** Number of values. */
-    public int count() { return values.size(); }
-
-    private Value value(Key key) throws NoSuchKeyException {
-        Value v = values.get(key.toString());
-        if (v == null) throw new NoSuchKeyException(key);
-        return v;
-    }
-
-    /** Everything strictly below {@code dir} ('0' is the character after '/'). */
-    private NavigableMap<String, Value> below(String dir) {
-        return dir.isEmpty() ? values : values.subMap(dir + "/", true, dir + "0", false);
-    }
-
-    @Override public Optional<Kind> kind(Key key) {
-        String p = key.toString();
-        if (p.isEmpty()) return Optional.of(Kind.DICTIONARY);
-        if (values.containsKey(p)) return Optional.of(Kind.VALUE);
-        return below(p).isEmpty() ? Optional.empty() : Optional.of(Kind.DICTIONARY);
-    }
-
-    @Override public ByteBuffer get(Key key) throws KvException { return value(key).bytes.duplicate(); }
-
-    @Override public ByteBuffer get(Key key, long offset, int length) throws KvException {
-        ByteBuffer b = value(key).bytes;
-        if (offset < 0 || length < 0 || offset > b.limit()) {
-            throw new KvException("offset " + offset + " is past the end of '" + key + "' (" + b.limit() + " bytes)");
-        }
-        return b.slice((int) offset, (int) Math.min(length, b.limit() - offset));
-    }
-
-    @Override public List<Entry> list(Key dictionary) throws KvException {
-        String p = dictionary.toString();
-        if (kind(dictionary).orElse(null) != Kind.DICTIONARY) throw new NoSuchKeyException(dictionary);
-        TreeMap<String, Kind> names = new TreeMap<>();
-        int skip = p.isEmpty() ? 0 : p.length() + 1;
-        for (String k : below(p).keySet()) {
-            int slash = k.indexOf('/', skip);
-            names.putIfAbsent(slash < 0 ? k.substring(skip) : k.substring(skip, slash), slash < 0 ? Kind.VALUE : Kind.DICTIONARY);
-        }
-        List<Entry> out = new ArrayList<>(names.size());
-        names.forEach((n, k) -> out.add(new Entry(n, k)));
-        return out;
-    }
-
-    @Override public long size(Key key) throws KvException { return value(key).bytes.limit(); }
-
-    @Override public Instant lastModified(Key key) throws KvException { return value(key).modified; }
-
-    @Override public byte[] digest(Key key) throws KvException {
-        Value v = value(key);
-        byte[] d = v.digest;
-        if (d == null) {
-            try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                md.update(v.bytes.duplicate());
-                v.digest = d = md.digest();
-            } catch (NoSuchAlgorithmException e) {
-                throw new AssertionError("every JDK has SHA-256", e);
-            }
-        }
-        return d.clone();
-    }
-
     @Override public String toString() {
-        return "tar store " + source + " (" + values.size() + " values" + (skipped > 0 ? ", " + skipped + " entries skipped" : "") + ")";
+        return "tar store " + source + " (" + count() + " values" + (skipped > 0 ? ", " + skipped + " entries skipped" : "") + ")";
     }
 
 }
