@@ -167,7 +167,15 @@ final class HttpConnection {
         if (!close && !body.done) {
             // The handler left content unread: discard a little to keep the connection, else close.
             // A client waiting for 100 Continue that we never sent may or may not send it: close.
-            close = (body.expectContinue && !body.continueSent) || !body.drain();
+            // Content that turns out malformed (a bad chunk) is answered as such.
+            try {
+                close = (body.expectContinue && !body.continueSent) || !body.drain();
+            } catch (HttpException e) {
+                server.count("http.rx.reject." + e.status());
+                HttpServer.LOG.log(System.Logger.Level.DEBUG, () -> flow.remoteAddress() + ": " + e.getMessage());
+                response = HttpResponse.error(e.status());
+                close = true;
+            }
         }
         writeResponse(head, response, close);
         server.count("http.requests");
@@ -414,8 +422,12 @@ final class HttpConnection {
             }
         }
 
-        /** Reads and discards what is left, up to a bound; returns whether it all went. */
-        boolean drain() {
+        /**
+         * Reads and discards what is left, up to a bound; returns whether it all went.
+         *
+         * @throws HttpException if the content is malformed or stalls
+         */
+        boolean drain() throws HttpException {
             byte[] scratch = new byte[4096];
             long discarded = 0;
             try {
@@ -425,6 +437,8 @@ final class HttpConnection {
                     if (discarded > DRAIN_LIMIT) return false;
                 }
                 return true;
+            } catch (HttpException e) {
+                throw e;
             } catch (IOException e) {
                 return false;
             }

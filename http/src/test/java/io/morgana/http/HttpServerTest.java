@@ -201,6 +201,13 @@ class HttpServerTest {
     }
 
     @Test
+    void malformedContentTheHandlerIgnoredIsStillRejected() throws IOException {
+        Raw.Reply r = Raw.exchange(port, "POST /ignore HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 3000);
+        assertEquals(400, r.status(), r.text());
+        assertTrue(r.closed());
+    }
+
+    @Test
     void requestLineTooLongIs414() throws IOException {
         Raw.Reply r = Raw.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: a\r\n\r\n", 3000);
         assertEquals(414, r.status());
