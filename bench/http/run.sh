@@ -3,13 +3,18 @@
 # same two files (1 KiB and 1 MiB) on loopback, measured in the same run with the same wrk command.
 # Prints requests/s and latency percentiles for each, and the ratio Morgana/nginx.
 #
-#   bench/http/run.sh                 # 15 s per measurement
-#   DURATION=30s CONNECTIONS=64 THREADS=2 bench/http/run.sh
+#   bench/http/run.sh                 # 3 rounds of 10 s per server and file, medians reported
+#   ROUNDS=5 DURATION=30s CONNECTIONS=64 THREADS=2 bench/http/run.sh
+#
+# Morgana serves the files from a .tar archive (--tar: content fixed at boot, memory-mapped, the
+# appliance's deployment model); nginx serves the same files from the directory. Rounds alternate
+# between the servers so that a noisy machine (shared CI cores) hurts both alike.
 #
 # Needs: curl wrk nginx-light (see .ci/packages/http.txt). Not a test: it never fails on slow numbers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 WARMUP=${WARMUP:-10s}
@@ -34,6 +39,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 mkdir -p "$work/htdocs"
 head -c 1024 /dev/urandom > "$work/htdocs/1k.bin"
 head -c 1048576 /dev/urandom > "$work/htdocs/1m.bin"
+tar -cf "$work/site.tar" -C "$work/htdocs" .
 
 # --- Morgana: build and start the website appliance on the unix target
 ./mvnw -q -o -pl examples/website,targets/unix -am compile -DskipTests >/dev/null 2>&1 \
@@ -41,12 +47,13 @@ head -c 1048576 /dev/urandom > "$work/htdocs/1m.bin"
 cp_file="$work/cp.txt"
 ./mvnw -q -o -pl examples/website,kv dependency:build-classpath -Dmdep.outputFile="$work/deps.txt" -Dmdep.appendOutput=true >/dev/null 2>&1 || true
 CP="api/target/classes:runtime/target/classes:kv/target/classes:http/target/classes:targets/unix/target/classes:examples/website/target/classes"
-[ -s "$work/deps.txt" ] && CP="$CP:$(tr '\n' ':' < "$work/deps.txt")"
+# third-party jars only: Morgana's own modules come from this tree's classes, never from ~/.m2
+[ -s "$work/deps.txt" ] && CP="$CP:$(tr ':' '\n' < "$work/deps.txt" | grep -v '/io/morgana/' | tr '\n' ':')"
 . bin/jdk.sh
 morgana_find_jdk >/dev/null
 mport=$(free_port)
 "$JAVA_HOME/bin/java" -XX:+UseParallelGC -cp "$CP" io.morgana.runtime.Main unix \
-  --htdocs="$work/htdocs" --port="$mport" --logs='*:warn' > "$work/morgana.log" 2>&1 &
+  --tar="$work/site.tar" --port="$mport" --logs='*:warn' > "$work/morgana.log" 2>&1 &
 pids+=($!)
 
 # --- nginx: one worker, no access log, sendfile, long keep-alive (as Morgana)
@@ -90,10 +97,10 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$mport/1k.bin" >
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$mport/1m.bin" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$nport/1k.bin" >/dev/null
 
-measure() { # server port file -> "rps p50 p75 p90 p99 errors"
+measure() { # server port file round -> "rps p50 p75 p90 p99 errors"
   local out
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$2/$3")
-  echo "$out" > "$work/wrk-$1-$3.txt"
+  echo "$out" > "$work/wrk-$1-$3-$4.txt"
   local rps p50 p75 p90 p99 err
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p75=$(awk '$1=="75%" {print $2}' <<<"$out")
@@ -102,12 +109,24 @@ measure() { # server port file -> "rps p50 p75 p90 p99 errors"
   echo "$rps $p50 $p75 $p90 $p99 $err"
 }
 
-echo "bench/http: wrk -t$THREADS -c$CONNECTIONS -d$DURATION on loopback, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+# The round whose req/s is the median of a server's rounds (its latencies come with it).
+median_row() { sort -n -k1,1 "$1" | awk -v n="$ROUNDS" 'NR == int((n + 1) / 2)'; }
+
+echo "bench/http: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds (median), loopback, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %-8s %12s %9s %9s %9s %9s %7s\n' file server req/s p50 p75 p90 p99 errors
 for f in 1k.bin 1m.bin; do
-  read -r mr m50 m75 m90 m99 merr < <(measure morgana "$mport" "$f")
-  read -r nr n50 n75 n90 n99 nerr < <(measure nginx "$nport" "$f")
+  : > "$work/m-$f"; : > "$work/n-$f"
+  for r in $(seq 1 "$ROUNDS"); do
+    measure morgana "$mport" "$f" "$r" >> "$work/m-$f"
+    measure nginx "$nport" "$f" "$r" >> "$work/n-$f"
+  done
+  read -r mr m50 m75 m90 m99 merr < <(median_row "$work/m-$f")
+  read -r nr n50 n75 n90 n99 nerr < <(median_row "$work/n-$f")
+  merr=$(awk '{s += $6} END {print s}' "$work/m-$f"); nerr=$(awk '{s += $6} END {print s}' "$work/n-$f")
   printf '%-8s %-8s %12s %9s %9s %9s %9s %7s\n' "$f" morgana "$mr" "$m50" "$m75" "$m90" "$m99" "$merr"
   printf '%-8s %-8s %12s %9s %9s %9s %9s %7s\n' "$f" nginx "$nr" "$n50" "$n75" "$n90" "$n99" "$nerr"
+  echo "  all rounds req/s: morgana $(cut -d' ' -f1 "$work/m-$f" | tr '\n' ' ')| nginx $(cut -d' ' -f1 "$work/n-$f" | tr '\n' ' ')"
   awk -v m="$mr" -v n="$nr" -v f="$f" 'BEGIN { printf "%-8s ratio morgana/nginx req/s: %.2f\n", f, m / n }'
 done
+echo "  load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
