@@ -83,7 +83,9 @@ public final class Message {
                 m.edns = new Edns(rclass, (int) (ttl >>> 24), (int) (ttl >>> 16) & 0xff, (int) ttl & 0xffff, opts);
                 continue;
             }
-            byte[] rdata = Rdata.read(b, rdStart, rdlen, r.limit(), type == Type.TSIG ? -1 : type);
+            // Empty RDATA is how UPDATE says "any value" (class ANY/NONE, RFC 2136 §2.4-2.5).
+            boolean empty = rdlen == 0 && (rclass == Record.ANY || rclass == Record.NONE);
+            byte[] rdata = empty ? new byte[0] : Rdata.read(b, rdStart, rdlen, r.limit(), type == Type.TSIG ? -1 : type);
             Record rec = new Record(name, type, rclass, ttl, rdata);
             if (type == Type.TSIG) {
                 if (!additional || i != count - 1) throw new WireException("TSIG is not the last record");
