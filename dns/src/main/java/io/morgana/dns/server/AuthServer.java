@@ -223,10 +223,11 @@ public final class AuthServer {
             return sign(List.of(errorResponse(q, Message.REFUSED)), tsig, now);
         }
         boolean tcp = transport == Transport.TCP;
-        long key = cacheKey(served, question.name(), qtype, tcp && qtype == Type.ANY);
+        boolean dnssec = q.edns != null && q.edns.dnssecOk();
+        long key = cacheKey(served, question.name(), qtype, tcp && qtype == Type.ANY, dnssec);
         Prepared p = served.prepared.get(key);
         if (p == null) {
-            Answer a = Lookup.find(served.zone, question.name(), qtype, tcp);
+            Answer a = Lookup.find(served.zone, question.name(), qtype, tcp, dnssec);
             p = Prepared.of(question, a, Message.QUERY);
             if (served.prepared.size() >= MAX_PREPARED) {
                 served.prepared.clear();
@@ -268,14 +269,14 @@ public final class AuthServer {
     }
 
     /** A small per-snapshot id for each owner name asked for, combined with the type as the cache key. */
-    private static long cacheKey(Served s, Name name, int qtype, boolean anyOverTcp) {
+    private static long cacheKey(Served s, Name name, int qtype, boolean anyOverTcp, boolean dnssec) {
         Integer id = s.nameIds.get(name);
         if (id == null) {
             id = s.nextNameId.incrementAndGet();
             Integer prev = s.nameIds.putIfAbsent(name, id);
             if (prev != null) id = prev;
         }
-        return (long) id << 20 | (long) qtype << 1 | (anyOverTcp ? 1 : 0);
+        return (long) id << 20 | (long) qtype << 2 | (anyOverTcp ? 2 : 0) | (dnssec ? 1 : 0);
     }
 
     /** The zone whose origin is the longest suffix of {@code name}, or null. */

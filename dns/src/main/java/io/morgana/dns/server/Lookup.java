@@ -26,11 +26,19 @@ public final class Lookup {
      * @param fullAny answer ANY with every RRset (over TCP) rather than one (RFC 8482 over UDP)
      */
     public static Answer find(Zone zone, Name qname, int qtype, boolean fullAny) {
+        return find(zone, qname, qtype, fullAny, false);
+    }
+
+    /**
+     * @param dnssec the requester set DO: add the zone's RRSIGs over each RRset given (a pre-signed
+     *     zone served as is; NSEC proofs of non-existence are not added)
+     */
+    public static Answer find(Zone zone, Name qname, int qtype, boolean fullAny, boolean dnssec) {
         Answer a = new Answer();
         Set<Name> seen = null;
         Name name = qname;
         for (int hop = 0; ; hop++) {
-            boolean followed = step(zone, name, qtype, fullAny, a);
+            boolean followed = step(zone, name, qtype, fullAny, dnssec, a);
             if (!followed) break;
             Record cname = a.answer.get(a.answer.size() - 1);
             Name target = Name.fromWire(cname.rdata(), 0);
@@ -42,7 +50,7 @@ public final class Lookup {
     }
 
     /** One step; true when it added a CNAME the caller should follow. */
-    private static boolean step(Zone zone, Name qname, int qtype, boolean fullAny, Answer a) {
+    private static boolean step(Zone zone, Name qname, int qtype, boolean fullAny, boolean dnssec, Answer a) {
         Name origin = zone.origin();
         // Zone cuts between the apex and the name: a referral, unless the question is DS at the cut itself.
         int below = qname.labelCount() - origin.labelCount();
@@ -56,7 +64,7 @@ public final class Lookup {
                     a.authoritative = false;
                     a.authority.addAll(ns);
                     List<Record> ds = node.get(Type.DS);
-                    if (ds != null) a.authority.addAll(ds);
+                    if (ds != null) add(a.authority, ds, null, dnssec ? node : null);
                     glue(zone, ns, a, true);
                     a.glueRequired = true;
                 }
@@ -72,45 +80,59 @@ public final class Lookup {
             node = zone.node(ce.wildcard());
             if (node == null) {
                 a.rcode = Message.NXDOMAIN;
-                negative(zone, a);
+                negative(zone, a, dnssec);
                 return false;
             }
             synthesized = true;
         }
         if (node.isEmpty()) {
-            negative(zone, a);
+            negative(zone, a, dnssec);
             return false;
         }
         List<Record> cname = node.get(Type.CNAME);
         if (cname != null && qtype != Type.CNAME && qtype != Type.ANY) {
-            add(a.answer, cname, synthesized ? qname : null);
+            add(a.answer, cname, synthesized ? qname : null, dnssec ? node : null);
             return true;
         }
         if (qtype == Type.ANY) {
             for (List<Record> set : node.all()) {
-                add(a.answer, set, synthesized ? qname : null);
+                add(a.answer, set, synthesized ? qname : null, null);
                 if (!fullAny) break;
             }
             return false;
         }
         List<Record> set = node.get(qtype);
         if (set == null) {
-            negative(zone, a);
+            negative(zone, a, dnssec);
             return false;
         }
-        add(a.answer, set, synthesized ? qname : null);
+        add(a.answer, set, synthesized ? qname : null, dnssec ? node : null);
         if (qtype == Type.NS || qtype == Type.MX || qtype == Type.SRV) glue(zone, set, a, false);
         return false;
     }
 
-    private static void add(List<Record> out, List<Record> set, Name owner) {
+    /** Adds {@code set} (renamed to {@code owner} when synthesized), and its RRSIGs from {@code sigs} when given. */
+    private static void add(List<Record> out, List<Record> set, Name owner, Zone.Node sigs) {
         if (owner == null) out.addAll(set);
         else for (Record r : set) out.add(r.withName(owner));
+        List<Record> rrsigs = sigs == null ? null : sigs.get(Type.RRSIG);
+        if (rrsigs == null || set.isEmpty()) return;
+        int covered = set.get(0).type();
+        for (Record sig : rrsigs) {
+            if (((sig.rdata()[0] & 0xff) << 8 | (sig.rdata()[1] & 0xff)) == covered) out.add(owner == null ? sig : sig.withName(owner));
+        }
     }
 
-    private static void negative(Zone zone, Answer a) {
+    private static void negative(Zone zone, Answer a, boolean dnssec) {
         Record soa = zone.soa();
-        a.authority.add(soa.withTtl(Math.min(soa.ttl(), zone.minimum())));
+        long ttl = Math.min(soa.ttl(), zone.minimum());
+        a.authority.add(soa.withTtl(ttl));
+        if (dnssec) {
+            List<Record> sigs = zone.node(zone.origin()).get(Type.RRSIG);
+            if (sigs != null) {
+                for (Record sig : sigs) if (((sig.rdata()[0] & 0xff) << 8 | (sig.rdata()[1] & 0xff)) == Type.SOA) a.authority.add(sig.withTtl(ttl));
+            }
+        }
     }
 
     /** A and AAAA of the targets that lie in the zone (at or below a cut: glue). */
