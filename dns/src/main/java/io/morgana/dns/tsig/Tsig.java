@@ -51,10 +51,21 @@ public final class Tsig {
 
     private byte[] sign(byte[] msg, long now, int error, byte[] other) {
         boolean subsequent = signedCount > 0 && priorMac != null && isResponse(msg);
-        byte[] mac = mac(key, msg, msg.length, id(msg), priorMac, now, FUDGE, error, other, subsequent, null);
+        byte[] mac = mac(key, msg, msg.length, id(msg), priorMac, unsigned.toByteArray(), now, FUDGE, error, other, subsequent, null);
+        unsigned.reset();
+        unsignedCount = 0;
         signedCount++;
         priorMac = mac;
         return append(msg, key, now, FUDGE, mac, id(msg), error, other);
+    }
+
+    /**
+     * Sends a message of a multi-message response unsigned (RFC 8945 §5.3.1 allows up to 99 in a
+     * row): the next signed message's MAC covers it.
+     */
+    public void skipSigning(byte[] msg) {
+        if (++unsignedCount > MAX_UNSIGNED) throw new IllegalStateException("sign at least every 100th message");
+        unsigned.write(msg, 0, msg.length);
     }
 
     /** Signs a response message after a verified request ({@link #server}). */
@@ -87,7 +98,7 @@ public final class Tsig {
             return new Server(null, new Result(BADKEY, null, "unknown key " + t.name() + " / " + f.alg));
         }
         Tsig s = new Tsig(key);
-        byte[] mac = mac(key, wire, m.tsigOffset, f.originalId, null, f.time, f.fudge, f.error, f.other, false, arCountMinusOne(wire));
+        byte[] mac = mac(key, wire, m.tsigOffset, f.originalId, null, new byte[0], f.time, f.fudge, f.error, f.other, false, arCountMinusOne(wire));
         if (f.mac.length != mac.length || !MessageDigest.isEqual(f.mac, mac)) {
             return new Server(null, new Result(BADSIG, key, "bad MAC from key " + key.name()));
         }
@@ -196,7 +207,7 @@ public final class Tsig {
      * bytes {@code [0, len)} with the original ID (and ARCOUNT less the TSIG when {@code ar} is
      * given), then the TSIG variables (only the timers for a subsequent message).
      */
-    private static byte[] mac(TsigKey key, byte[] msg, int len, int originalId, byte[] prior, long time, int fudge,
+    private static byte[] mac(TsigKey key, byte[] msg, int len, int originalId, byte[] prior, byte[] between, long time, int fudge,
             int error, byte[] other, boolean subsequent, byte[] ar) {
         try {
             Mac h = Mac.getInstance(key.jcaName());
@@ -205,6 +216,7 @@ public final class Tsig {
                 u16(h, prior.length);
                 h.update(prior);
             }
+            h.update(between);
             h.update((byte) (originalId >> 8));
             h.update((byte) originalId);
             if (ar != null) {
