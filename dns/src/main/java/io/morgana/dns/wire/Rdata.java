@@ -130,7 +130,7 @@ public final class Rdata {
 
     /** Writes {@code rdata} (without its length) compressing the names RFC 3597 allows. */
     static void write(MessageWriter w, int type, byte[] rdata) {
-        if (!compressible(type)) {
+        if (!compressible(type) || rdata.length == 0) {
             w.bytes(rdata, 0, rdata.length);
             return;
         }
