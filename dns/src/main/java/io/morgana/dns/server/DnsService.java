@@ -44,7 +44,7 @@ public final class DnsService implements AutoCloseable {
         this.clock = clock;
         this.udp = udp;
         this.tcp = tcp;
-        Thread.ofVirtual().name("dns-udp-" + udp.localAddress().port()).start(this::udpLoop);
+        Thread.ofPlatform().daemon().name("dns-udp-" + udp.localAddress().port()).start(this::udpLoop);
         this.timers = Thread.ofVirtual().name("dns-timers").start(this::timerLoop);
     }
 
