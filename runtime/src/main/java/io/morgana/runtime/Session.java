@@ -135,7 +135,7 @@ final class Session implements Boot {
             Thread.currentThread().interrupt();
             status = 1;
         }
-        stopStack(Duration.ZERO);
+        cutConnections();
         closeResources();
         exited.countDown();
         return status;
@@ -213,7 +213,8 @@ final class Session implements Boot {
         }
     }
 
-    private void stopStack(Duration grace) {
+    /** Whatever still runs when the appliance has ended is cut: no listener or flow outlives it. */
+    private void cutConnections() {
         if (stack instanceof StoppableStack s) {
             s.stopAccepting();
             s.abortFlows();
