@@ -20,9 +20,10 @@ final class BuildCommand implements Callable<Integer> {
         Targets.checkDevices(s.manifest(), s.target());
         Packager.Packing p = s.packing();
         Progress.Step step = s.progress().step("packing " + s.manifest().name() + " for " + target + " into " + p.out());
-        Packager.forTarget(target).pack(p);
+        Packager packager = Packager.forTarget(target);
+        packager.pack(p);
         step.done();
-        System.out.println(p.out().resolve("bin").resolve(s.manifest().name()));
+        System.out.println(packager.launcher(p));
         return 0;
     }
 }

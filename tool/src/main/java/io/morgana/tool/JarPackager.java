@@ -53,7 +53,7 @@ final class JarPackager implements Packager {
             }
             Files.writeString(p.out().resolve("classpath"), String.join("\n", jars.keySet()) + "\n", StandardCharsets.UTF_8);
             Files.copy(p.home().jdkFinder(), bin.resolve("jdk.sh"), StandardCopyOption.REPLACE_EXISTING);
-            Path launcher = bin.resolve(p.manifest().name());
+            Path launcher = launcher(p);
             Files.writeString(launcher, launcher(p, jars.keySet().stream().toList()), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
@@ -62,7 +62,7 @@ final class JarPackager implements Packager {
     }
 
     /** File name → source, appliance first; a jar both sides have (the API) is kept once. */
-    private static Map<String, Path> jars(Packing p) throws ToolException {
+    static Map<String, Path> jars(Packing p) throws ToolException {
         Map<String, Path> jars = new LinkedHashMap<>();
         for (Path j : p.applianceClasspath()) jars.putIfAbsent(j.getFileName().toString(), j);
         for (Path j : p.home().targetClasspath(p.target().name())) jars.putIfAbsent(j.getFileName().toString(), j);
@@ -80,6 +80,9 @@ final class JarPackager implements Packager {
                 + "exec \"$JAVA_HOME/bin/java\" " + String.join(" ", JVM_OPTIONS) + " -cp \"" + cp + "\" " + MAIN + " "
                 + p.target().name() + " \"$@\"\n";
     }
+
+    @Override
+    public Path launcher(Packing p) { return p.out().resolve("bin").resolve(p.manifest().name()); }
 
     @Override
     public List<String> command(Packing p, List<String> bootArgs) throws ToolException {

@@ -18,6 +18,9 @@ public interface Packager {
     /** Writes the target's artefacts under {@link Packing#out()}; cheap when nothing changed. */
     void pack(Packing packing) throws ToolException;
 
+    /** The program a user runs to start what {@link #pack} wrote (boot arguments follow it). */
+    Path launcher(Packing packing) throws ToolException;
+
     /** The command (program and arguments) that runs the packed appliance with these boot arguments. */
     List<String> command(Packing packing, List<String> bootArgs) throws ToolException;
 
