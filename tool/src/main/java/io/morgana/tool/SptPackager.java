@@ -49,7 +49,7 @@ final class SptPackager implements Packager {
         }
         try {
             Files.createDirectories(p.out());
-            Consumer<String> progress = line -> p.progress().say("spt: " + line);
+            Consumer<String> progress = p.progress()::say;
             Object result = build.invoke(null, p.project().dir(), jars, p.out(), progress);
             Path launcher = (Path) result.getClass().getMethod("launcher").invoke(result);
             Files.writeString(p.out().resolve(".launcher"), launcher.toString(), StandardCharsets.UTF_8);
