@@ -165,6 +165,12 @@ final class Checkout {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
+            try {
+                Files.deleteIfExists(outFile);
+                Files.deleteIfExists(errFile);
+            } catch (IOException e) {
+                // best effort
+            }
         }
     }
 
