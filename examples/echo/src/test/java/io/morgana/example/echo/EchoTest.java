@@ -157,4 +157,9 @@ class EchoTest {
             // refused
         }
     }
+
+    /** The appliance must run unchanged on every target: it may use the device API, never the host's. */
+    @Test void sourcesUseOnlyTheDeviceApiAndPlainJdk() throws Exception {
+        assertEquals(List.of(), io.morgana.runtime.ApplianceSources.violations(java.nio.file.Path.of("src/main/java")));
+    }
 }
