@@ -16,6 +16,13 @@ import java.nio.ByteBuffer;
  */
 public final class Reassembler {
 
+    /** Told of a datagram that timed out after its first fragment came (for ICMP time exceeded, RFC 1122 3.3.2). */
+    @FunctionalInterface
+    public interface TimeoutListener {
+        /** {@code firstFragment}: the payload of fragment zero, position to limit, valid during the call. */
+        void timedOut(int source, int destination, int protocol, int identification, int tos, int ttl, ByteBuffer firstFragment);
+    }
+
     public record Limits(int maxDatagrams, int maxFragments, int maxBytes, long timeoutNanos) {
         public static final Limits DEFAULT = new Limits(64, 64, 1 << 20, 30_000_000_000L);
     }
@@ -59,6 +66,7 @@ public final class Reassembler {
     private final java.util.ArrayDeque<Datagram> pool = new java.util.ArrayDeque<>();
     private int inFlight;
     private int bytes;
+    private TimeoutListener timeoutListener = (s, d, p, i, t, ttl, f) -> {};
     private final Counter[] drops;
     private final Counter duplicates, reassembled;
     // Fields of the last completed datagram, for the caller.
@@ -191,10 +199,20 @@ public final class Reassembler {
     /** Drops datagrams past their deadline; returns whether any remain in flight. */
     public boolean expire(long now) {
         for (int i = 0; i < slots.length; i++) {
-            if (slots[i] != null && now - slots[i].deadline >= 0) drop(i, Reason.FRAG_TIMEOUT);
+            Datagram d = slots[i];
+            if (d == null || now - d.deadline < 0) continue;
+            for (int f = 0; f < d.fragments; f++) {
+                if (d.offsets[f] != 0) continue;
+                timeoutListener.timedOut(d.source, d.destination, d.protocol, d.identification, d.tos, d.ttl,
+                        d.view.clear().limit(d.lengths[f]));
+                break;
+            }
+            drop(i, Reason.FRAG_TIMEOUT);
         }
         return inFlight > 0;
     }
+
+    public void onTimeout(TimeoutListener l) { timeoutListener = l; }
 
     private int find(int src, int dst, int ident, int proto) {
         if (inFlight == 0) return -1;

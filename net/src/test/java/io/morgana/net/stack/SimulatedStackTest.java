@@ -270,4 +270,28 @@ class SimulatedStackTest {
             assertEquals(List.of("end", "datagram", "end"), events, "the batch of a's ARP request, then the datagram's");
         }
     }
+
+    @Test
+    void reassemblyTimeoutIsReportedWhenFragmentZeroCame() {
+        try (SimNet net = new SimNet(19, Faults.NONE)) {
+            List<IcmpError> errors = new ArrayList<>();
+            net.a.ipv4().register(17, new IpProtocolHandler() {
+                @Override public void receive(Ipv4Datagram d) {}
+
+                @Override public void error(IcmpError e) { errors.add(e); }
+            });
+            net.a.icmp().ping(SimNet.B.bits(), 1, 1, ByteBuffer.allocate(8)); // b learns a
+            net.run(5);
+            io.morgana.net.wire.HostileCorpus fromA = new io.morgana.net.wire.HostileCorpus(SimNet.MAC_B.bits(), SimNet.B.bits(),
+                    SimNet.MAC_A.bits(), SimNet.A.bits());
+            net.loop.execute(() -> net.linkB.inject(fromA.fragment(70, 0, 64, true)));   // fragment zero, never completed
+            net.loop.execute(() -> net.linkB.inject(fromA.fragment(71, 64, 64, true)));  // no fragment zero
+            net.run(31_000);
+            assertEquals(2, net.b.counters().get("ipv4.rx.drop.frag-timeout"));
+            assertEquals(1, net.b.counters().get("icmp.tx.time-exceeded"));
+            assertEquals(1, errors.size());
+            assertEquals(IcmpError.Kind.TIME_EXCEEDED, errors.get(0).kind());
+            assertEquals(1, errors.get(0).code());
+        }
+    }
 }
