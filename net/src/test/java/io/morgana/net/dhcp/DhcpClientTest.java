@@ -193,10 +193,14 @@ class DhcpClientTest {
     @Test
     void nakWhileRenewingRemovesTheAddress() {
         DhcpClient c = bound(120);
-        DhcpMessage req = sent(c.timer(61 * S));
-        Step nak = c.receive(62 * S, reply(6, req.xid(), MAC, Ipv4Address.ANY, 54, 4, 10, 4, 0, 1));
+        assertNakTakesTheAddress(c, sent(c.timer(61 * S)), 62 * S);
+    }
+
+    static void assertNakTakesTheAddress(DhcpClient c, DhcpMessage request, long now) {
+        Step nak = c.receive(now, reply(6, request.xid(), MAC, Ipv4Address.ANY, 54, 4, 10, 4, 0, 1));
         assertEquals(1, nak.all(Unbind.class).size());
         assertEquals(DhcpMessage.DISCOVER, sent(nak).type());
+        assertNull(c.lease());
     }
 
     @Test
@@ -347,11 +351,7 @@ class DhcpClientTest {
     @Test
     void afterTheLinkReturnsANakTakesTheAddressAway() {
         DhcpClient c = bound(120);
-        DhcpMessage r = sent(c.linkReconnected(10 * S));
-        Step nak = c.receive(11 * S, reply(6, r.xid(), MAC, Ipv4Address.ANY, 54, 4, 10, 4, 0, 1));
-        assertEquals(1, nak.all(Unbind.class).size());
-        assertEquals(DhcpMessage.DISCOVER, sent(nak).type());
-        assertNull(c.lease());
+        assertNakTakesTheAddress(c, sent(c.linkReconnected(10 * S)), 11 * S);
     }
 
     @Test
