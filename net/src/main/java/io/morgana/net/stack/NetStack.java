@@ -70,8 +70,6 @@ public final class NetStack implements Stack, AutoCloseable {
     private volatile List<IpAddress> addresses = List.of();
     private boolean ticking;
     private volatile boolean closed;
-    private final Ipv4Prefix initialPrefix;
-    private final Ipv4Address initialGateway;
 
     private NetStack(Builder b, Link wrapped, Counters counters) {
         this.counters = counters;
@@ -80,14 +78,17 @@ public final class NetStack implements Stack, AutoCloseable {
         this.link = new CountingLink(wrapped, counters);
         this.mac = link.mac().bits();
         this.arp = new Arp(link, loop::nanoTime, counters, b.arpLimits, this::wantTick);
-        this.ipv4 = new Ipv4(link, arp, loop::nanoTime, counters, b.reassemblyLimits, random.nextInt(65536), this::wantTick);
+        this.ipv4 = new Ipv4(link, arp, loop::nanoTime, loop, counters, b.reassemblyLimits, random.nextInt(65536), this::wantTick);
         this.icmp = new Icmp(ipv4, loop::nanoTime, counters, b.icmpLimits);
         this.udpLayer = new UdpLayer(ipv4, icmp, random, counters);
         this.udp = new UdpSockets(udpLayer, loop, counters);
         this.drops = counters.perReason("eth.rx.drop", Reason.class);
         this.tcpFactory = b.tcp != null ? b.tcp : ServiceLoader.load(TcpFactory.class).findFirst().orElse(null);
-        this.initialPrefix = b.prefix;
-        this.initialGateway = b.gateway;
+        // A static address holds from the start, so that the appliance never sees the stack without it.
+        if (b.prefix != null) {
+            ipv4.configure(b.prefix, b.gateway, false);
+            addresses = List.of(b.prefix.address());
+        }
     }
 
     public static Builder builder(Link link, EventLoop loop) { return new Builder(link, loop); }
@@ -197,6 +198,15 @@ public final class NetStack implements Stack, AutoCloseable {
         loop.execute(() -> {
             link.start(loop, new Link.Receiver() {
                 @Override public void receive(ByteBuffer frame) { onFrame(frame); }
+
+                @Override public void endOfBatch() {
+                    try {
+                        ipv4.endOfBatch();
+                    } catch (RuntimeException e) {
+                        drops[Reason.INTERNAL_ERROR.ordinal()].inc();
+                        LOG.log(Level.WARNING, "end of batch failed by an internal error: " + e, e);
+                    }
+                }
             });
             if (tcpFactory != null) {
                 try {
@@ -205,7 +215,7 @@ public final class NetStack implements Stack, AutoCloseable {
                     LOG.log(Level.ERROR, "TCP failed to start: " + e, e);
                 }
             }
-            if (initialPrefix != null) applyIpv4(initialPrefix, initialGateway);
+            arp.announce();
         });
         return this;
     }
@@ -265,7 +275,7 @@ public final class NetStack implements Stack, AutoCloseable {
     public void clearIpv4() { loop.execute(() -> applyIpv4(null, null)); }
 
     private void applyIpv4(Ipv4Prefix prefix, Ipv4Address gateway) {
-        ipv4.configure(prefix, gateway);
+        ipv4.configure(prefix, gateway, true);
         addresses = prefix == null ? List.of() : List.of(prefix.address());
     }
 
@@ -302,25 +312,14 @@ public final class NetStack implements Stack, AutoCloseable {
 
     public Reassembler reassembler() { return ipv4.reassembler(); }
 
-    /** Closes the link; logs the counters that moved at debug level under {@code stack}. Idempotent. */
+    /**
+     * Closes the link and TCP; logs the counters that moved at debug level under {@code stack}.
+     * Any thread (the runtime calls it at shutdown); idempotent.
+     */
     @Override public void close() {
         if (closed) return;
         closed = true;
-        if (!loop.inLoop()) {
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-            loop.execute(() -> {
-                link.close();
-                done.countDown();
-            });
-            try {
-                if (!done.await(2, java.util.concurrent.TimeUnit.SECONDS)) link.close(); // the loop is gone
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                link.close();
-            }
-        } else {
-            link.close();
-        }
+        link.close(); // links may be closed from any thread
         if (tcp instanceof AutoCloseable c) {
             try {
                 c.close();
