@@ -966,14 +966,18 @@ public final class TcpConnection {
         engine.reschedule(this);
     }
 
-    /** ICMP unreachable: refused at once while connecting when port/protocol unreachable; else remembered. */
-    void unreachable(long now, int seq, boolean hard) {
+    /**
+     * ICMP unreachable: a connection attempt ends at once with {@code hard} (port/protocol
+     * unreachable: refused; the next hop did not resolve: unreachable); otherwise it is remembered
+     * and a later timeout reports the connection unreachable (RFC 1122 soft errors).
+     */
+    void unreachable(long now, int seq, TcpError hard) {
         if (!Seq.inRange(seq, sndUna, sndMax)) {
             engine.count("tcp.icmp.drop.stale");
             return;
         }
-        if (state == State.SYN_SENT && hard) {
-            terminate(TcpError.REFUSED);
+        if (state == State.SYN_SENT && hard != null) {
+            terminate(hard);
         } else {
             softUnreachable = true;
         }

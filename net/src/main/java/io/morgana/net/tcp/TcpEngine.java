@@ -6,12 +6,13 @@ import static io.morgana.net.tcp.TcpHeader.RST;
 import static io.morgana.net.tcp.TcpHeader.SYN;
 
 import io.morgana.api.Random;
+import io.morgana.net.util.Counter;
+import io.morgana.net.util.Counters;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -51,15 +52,20 @@ public final class TcpEngine {
     private final Map<Key, TcpConnection> conns = new HashMap<>();
     private final Map<Integer, TcpListenSocket> listeners = new HashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
-    private final Map<String, long[]> counters = new TreeMap<>();
+    private final Counters registry;
+    private final Map<String, Counter> counters = new HashMap<>();
     private final int[] portTable = new int[256];
     private final byte[] tx = new byte[65536 + 64];
     private long challengeWindow = Long.MIN_VALUE;
     private int challengeCount;
     private long lastNow;
 
-    public TcpEngine(TcpConfig config, Random random, Output out) {
+    public TcpEngine(TcpConfig config, Random random, Output out) { this(config, random, out, new Counters()); }
+
+    /** With the stack's counter registry, so that {@code tcp.*} counters show in {@code Stack.counters()}. */
+    public TcpEngine(TcpConfig config, Random random, Output out, Counters registry) {
         this.config = config;
+        this.registry = registry;
         this.out = out;
         this.budget = new BufferBudget(config.totalBufferBytes());
         this.isnHash = new SipHash(random.nextLong(), random.nextLong());
@@ -317,7 +323,9 @@ public final class TcpEngine {
 
     /**
      * An ICMP destination-unreachable about a segment we sent: {@code quoted} holds at least the
-     * first 8 bytes of its TCP header. Frag-needed (code 4) lowers the path MTU.
+     * first 8 bytes of its TCP header. Codes are ICMP's (0/1 net/host, 2/3 protocol/port
+     * unreachable, 4 frag-needed, which lowers the path MTU); -1 means the stack could not reach
+     * the next hop at all (ARP failed).
      */
     public void icmpError(long now, int code, int nextHopMtu, int origSrcIp, int origDstIp, byte[] quoted, int off, int len) {
         lastNow = now;
@@ -333,7 +341,7 @@ public final class TcpEngine {
         }
         int seq = TcpHeader.i32(quoted, off + 4);
         if (code == 4) c.fragmentationNeeded(now, seq, nextHopMtu);
-        else c.unreachable(now, seq, code == 2 || code == 3);
+        else c.unreachable(now, seq, code == 2 || code == 3 ? TcpError.REFUSED : code == -1 ? TcpError.UNREACHABLE : null);
         reschedule(c);
     }
 
@@ -438,22 +446,21 @@ public final class TcpEngine {
     // ---------------------------------------------------------------- observability
 
     void count(String name) {
-        counters.computeIfAbsent(name, n -> new long[1])[0]++;
+        counters.computeIfAbsent(name, registry::counter).inc();
     }
 
     /** Counters ({@code tcp.rx.drop.bad-checksum}, …) and gauges ({@code tcp.connections}, {@code tcp.buffer.bytes}). */
     public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        counters.forEach((k, v) -> m.put(k, v[0]));
+        Map<String, Long> m = new TreeMap<>();
+        registry.snapshot().forEach((k, v) -> {
+            if (k.startsWith("tcp.")) m.put(k, v);
+        });
         m.put("tcp.connections", (long) conns.size());
         m.put("tcp.buffer.bytes", budget.used());
         return m;
     }
 
-    public long counter(String name) {
-        long[] v = counters.get(name);
-        return v == null ? 0 : v[0];
-    }
+    public long counter(String name) { return registry.get(name); }
 
     /** A snapshot of every connection. */
     public List<TcpInfo> connections() {
