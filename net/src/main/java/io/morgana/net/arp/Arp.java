@@ -80,6 +80,7 @@ public final class Arp {
     private final Counter rxPackets, txRequests, txReplies, unresolved, queueFull, evicted;
     private FailureListener failureListener = (ip, frame) -> {};
     private int address;
+    private long lastConflictLog = Long.MIN_VALUE;
 
     public Arp(Link link, LongSupplier clock, Counters counters, Limits limits, Runnable wantTick) {
         this.link = link;
@@ -125,6 +126,9 @@ public final class Arp {
         }
         if (address != 0 && spa == address) {
             drops[Reason.ADDRESS_CONFLICT.ordinal()].inc();
+            long t = clock.getAsLong();
+            if (lastConflictLog != Long.MIN_VALUE && t - lastConflictLog < 10_000_000_000L) return; // a flood must not flood the log
+            lastConflictLog = t;
             LOG.log(Level.WARNING, () -> "another host (" + new MacAddress(sha) + ") claims our address " + new Ipv4Address(spa));
             return;
         }

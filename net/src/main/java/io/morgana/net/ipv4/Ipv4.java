@@ -11,6 +11,7 @@ import io.morgana.net.wire.Ipv4Packet;
 import io.morgana.net.wire.Malformed;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,15 +47,21 @@ public final class Ipv4 implements Ipv4Service {
     private final ByteBuffer payload;  // tx from the transport header on
     private final ByteBuffer fragTx;   // one fragment frame
     private final Runnable wantTick;
+    private final Executor defer;
     private ErrorReporter errors = d -> {};
     private volatile int address;
     private int prefixLength, mask, gateway;
     private int ident;
     private final Counter[] drops, malformed, sendDrops;
-    private final Counter rxPackets, txPackets, txFragments;
+    private final Counter rxPackets, txPackets, txFragments, txLoopback;
 
-    public Ipv4(Link link, Arp arp, LongSupplier clock, Counters counters, Reassembler.Limits reassembly, int initialIdent,
-            Runnable wantTick) {
+    /**
+     * @param defer runs a task later on the loop thread (the loop): datagrams to our own address or
+     *              127/8 are delivered that way, never re-entrantly inside the sender's call
+     */
+    public Ipv4(Link link, Arp arp, LongSupplier clock, Executor defer, Counters counters, Reassembler.Limits reassembly,
+            int initialIdent, Runnable wantTick) {
+        this.defer = defer;
         this.link = link;
         this.arp = arp;
         this.clock = clock;
@@ -72,6 +79,7 @@ public final class Ipv4 implements Ipv4Service {
         rxPackets = counters.counter("ipv4.rx.packets");
         txPackets = counters.counter("ipv4.tx.packets");
         txFragments = counters.counter("ipv4.tx.fragments");
+        txLoopback = counters.counter("ipv4.tx.loopback");
         arp.onFailure(this::unresolved);
     }
 
@@ -126,13 +134,20 @@ public final class Ipv4 implements Ipv4Service {
     }
 
     /** An IPv4 datagram of {@code len} bytes at {@code off} in {@code b} (after the Ethernet header). */
-    public void receive(ByteBuffer b, int off, int len) {
+    public void receive(ByteBuffer b, int off, int len) { receive(b, off, len, false); }
+
+    private void receive(ByteBuffer b, int off, int len, boolean local) {
         Malformed m = view.wrap(b, off, len);
         if (m != null) {
             malformed[m.ordinal()].inc();
             return;
         }
         int src = view.source(), dst = view.destination();
+        if (local) {
+            rxPackets.inc();
+            deliver(b, src, dst, false);
+            return;
+        }
         if (src == -1 || (src >>> 28) == 0xe || (src >>> 24) == 127 || (address != 0 && src == address)) {
             drops[Reason.BAD_SOURCE.ordinal()].inc();
             return;
@@ -144,6 +159,10 @@ public final class Ipv4 implements Ipv4Service {
             return;
         }
         rxPackets.inc();
+        deliver(b, src, dst, broadcast);
+    }
+
+    private void deliver(ByteBuffer b, int src, int dst, boolean broadcast) {
         int proto = view.protocol();
         ByteBuffer data;
         int tos, ttl, id;
@@ -197,6 +216,8 @@ public final class Ipv4 implements Ipv4Service {
             dstMac = 0xffff_ffff_ffffL;
         } else if ((destination >>> 28) == 0xe) {
             dstMac = 0x01005e000000L | (destination & 0x7fffff);
+        } else if ((destination >>> 24) == 127 || (address != 0 && destination == address)) {
+            return loopback(source != 0 ? source : destination, destination, protocol, length, flags);
         } else {
             if (source == 0) return SendStatus.NO_ADDRESS;
             if (address == 0) return SendStatus.NO_ADDRESS;
@@ -232,6 +253,18 @@ public final class Ipv4 implements Ipv4Service {
             if (s == SendStatus.QUEUED) result = s;
         }
         return result;
+    }
+
+    /** A datagram to ourselves: delivered whole (no fragments) by a task posted to the loop. */
+    private SendStatus loopback(int source, int destination, int protocol, int length, int flags) {
+        byte[] d = new byte[IP + length];
+        ByteBuffer b = ByteBuffer.wrap(d);
+        Ipv4Packet.writeHeader(b, 0, (flags >>> TOS_SHIFT) & 0xff, IP + length, ident, 0, Ipv4Packet.DEFAULT_TTL, protocol,
+                source, destination);
+        b.put(IP, payload, 0, length);
+        txLoopback.inc();
+        defer.execute(() -> receive(ByteBuffer.wrap(d), 0, d.length, true));
+        return SendStatus.SENT;
     }
 
     /** Sends a frame of {@code len} bytes at index 0 to {@code dstMac}, or resolves {@code nextHop} first. */

@@ -80,7 +80,7 @@ public final class NetStack implements Stack, AutoCloseable {
         this.link = new CountingLink(wrapped, counters);
         this.mac = link.mac().bits();
         this.arp = new Arp(link, loop::nanoTime, counters, b.arpLimits, this::wantTick);
-        this.ipv4 = new Ipv4(link, arp, loop::nanoTime, counters, b.reassemblyLimits, random.nextInt(65536), this::wantTick);
+        this.ipv4 = new Ipv4(link, arp, loop::nanoTime, loop, counters, b.reassemblyLimits, random.nextInt(65536), this::wantTick);
         this.icmp = new Icmp(ipv4, loop::nanoTime, counters, b.icmpLimits);
         this.udpLayer = new UdpLayer(ipv4, icmp, random, counters);
         this.udp = new UdpSockets(udpLayer, loop, counters);

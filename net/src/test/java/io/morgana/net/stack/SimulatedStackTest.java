@@ -234,4 +234,25 @@ class SimulatedStackTest {
             assertEquals(0, net.a.counters().get("ipv4.tx.drop.queue-full"));
         }
     }
+
+    @Test
+    void datagramsToOurOwnAddressAndLoopbackAreDeliveredLocally() throws Exception {
+        try (SimNet net = new SimNet(17, Faults.NONE)) {
+            List<String> got = new ArrayList<>();
+            net.a.udpLayer().bind(53, (src, sp, dst, dp, p) -> got.add(new io.morgana.api.Ipv4Address(src) + ">"
+                    + new io.morgana.api.Ipv4Address(dst) + ":" + p.remaining()));
+            int[] pongs = {0};
+            net.a.icmp().echoListener((src, id, seq, d) -> pongs[0]++);
+            long framesBefore = net.a.counters().get("link.tx.frames");
+            net.loop.execute(() -> {
+                net.a.udpLayer().send(SimNet.A.bits(), 1000, SimNet.A.bits(), 53, ByteBuffer.allocate(9000));
+                net.a.udpLayer().send(SimNet.A.bits(), 1000, io.morgana.api.Ipv4Address.LOOPBACK.bits(), 53, ByteBuffer.allocate(5));
+                net.a.icmp().ping(SimNet.A.bits(), 1, 1, ByteBuffer.allocate(8));
+            });
+            net.run(1);
+            assertEquals(List.of("10.0.0.1>10.0.0.1:9000", "10.0.0.1>127.0.0.1:5"), got);
+            assertEquals(1, pongs[0]);
+            assertEquals(framesBefore, net.a.counters().get("link.tx.frames"), "nothing went on the wire");
+        }
+    }
 }
