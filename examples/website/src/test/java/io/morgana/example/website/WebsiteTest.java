@@ -191,11 +191,13 @@ class WebsiteTest {
                 idle.add(s);
             }
             Thread.sleep(200);
+            // Timed in-process, from connect to the last byte: a curl process's own start-up is not the server's time.
             long t0 = System.nanoTime();
-            Tools.Result r = curl("-o", "/dev/null", "-w", "%{http_code}", base + "/index.html");
+            String wire = exchange("GET /index.html HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals("200", r.stdout(), r.stderr());
+            assertTrue(wire.startsWith("HTTP/1.1 200 OK") && wire.endsWith(Files.readString(SITE.resolve("index.html"))), wire);
             assertTrue(ms < 1000, "served in " + ms + " ms with 1,000 idle connections open");
+            assertEquals("200", curl("-o", "/dev/null", "-w", "%{http_code}", base + "/index.html").stdout());
         } finally {
             for (Socket s : idle) s.close();
         }
