@@ -100,13 +100,15 @@ public final class Arp {
 
     public void onFailure(FailureListener l) { failureListener = l; }
 
-    /** Sets our address (0: none). A non-zero address is announced by a gratuitous ARP request. */
-    public void setAddress(int ip) {
-        address = ip;
-        if (ip != 0) {
-            LOG.log(Level.DEBUG, () -> "announcing " + new Ipv4Address(ip) + " at " + new MacAddress(mac));
-            request(ip, -1, ip);
-        }
+    /** Sets our address (0: none); {@link #announce} tells the neighbours. */
+    public void setAddress(int ip) { address = ip; }
+
+    /** Sends a gratuitous ARP request for our address, if we have one (RFC 5227 announcement). */
+    public void announce() {
+        int ip = address;
+        if (ip == 0) return;
+        LOG.log(Level.DEBUG, () -> "announcing " + new Ipv4Address(ip) + " at " + new MacAddress(mac));
+        request(ip, -1, ip);
     }
 
     /** An ARP packet of {@code len} bytes at {@code off} (after the Ethernet header). */

@@ -47,13 +47,20 @@ public final class DhcpService implements AutoCloseable {
             try {
                 stack.udpLayer().bind(DhcpMessage.CLIENT_PORT, (src, sport, dst, dport, payload) -> s.datagram(sport, payload));
             } catch (BindException e) {
-                LOG.log(Level.ERROR, "dhcp: cannot bind UDP port 68 in the stack: " + e.getMessage());
+                LOG.log(Level.ERROR, "cannot bind UDP port 68 in the stack: " + e.getMessage());
                 return;
             }
-            LOG.log(Level.INFO, "dhcp: looking for a DHCP server on the link");
+            LOG.log(Level.INFO, "looking for a DHCP server on the link");
             s.apply(s.client.start(s.loop.nanoTime(), previous));
         });
         return s;
+    }
+
+    /** Tells the client the link came back up (it verifies its lease by INIT-REBOOT). Any thread. */
+    public void linkReconnected() {
+        loop.execute(() -> {
+            if (!closed) apply(client.linkReconnected(loop.nanoTime()));
+        });
     }
 
     /** The lease in force, or null while there is none. Any thread. */
