@@ -161,6 +161,7 @@ abstract class WebsiteChecks {
         String duration = System.getProperty("morgana.wrk.duration", "20s");
         Tools.Result r = tool(120, List.of("wrk", "-t2", "-c64", "-d" + duration, base() + "/index.html"));
         assertEquals(0, r.exit(), r.stderr());
+        System.out.println("wrk against " + base() + ":\n" + r.stdout());
         assertFalse(r.stdout().contains("Socket errors"), r.stdout());
         assertFalse(r.stdout().contains("Non-2xx"), r.stdout());
         Matcher m = Pattern.compile("(\\d+) requests in").matcher(r.stdout());
