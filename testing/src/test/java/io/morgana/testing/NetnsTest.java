@@ -32,4 +32,20 @@ class NetnsTest {
         assertFalse(Files.exists(Path.of("/var/run/netns/t4ns-harness-a")));
         assertFalse(sleeper.process().isAlive(), "spawned processes are stopped on close");
     }
+
+    @Test
+    void aJvmThatExitsOrIsTerminatedWithoutClosingStillCleansUp() throws Exception {
+        for (String mode : new String[] {"exit", "wait"}) {
+            String name = "t4ns-leak-" + mode;
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NetnsLeaker.class.getName(), name, mode)
+                    .redirectErrorStream(true).start();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            assertEquals("created " + name, out.readLine());
+            assertTrue(Files.exists(Path.of("/var/run/netns", name)));
+            if (mode.equals("wait")) p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertFalse(Files.exists(Path.of("/var/run/netns", name)), "the shutdown hook deleted " + name + " (" + mode + ")");
+        }
+    }
 }
