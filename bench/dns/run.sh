@@ -20,7 +20,12 @@ JAVA="$JAVA_HOME/bin/java"
 CP=api/target/classes:kv/target/classes:runtime/target/classes:targets/unix/target/classes:dns/target/classes:examples/dns-server/target/classes
 
 T=$(mktemp -d /tmp/d7bench.XXXX)
-cleanup() { [ -n "${NSD_PID:-}" ] && kill "$NSD_PID" 2>/dev/null; [ -n "${M_PID:-}" ] && kill "$M_PID" 2>/dev/null; rm -rf "$T"; }
+cleanup() {
+  [ -n "${NSD_PID:-}" ] && kill "$NSD_PID" 2>/dev/null
+  [ -n "${M_PID:-}" ] && kill "$M_PID" 2>/dev/null
+  wait 2>/dev/null
+  rm -rf "$T"
+}
 trap cleanup EXIT
 
 port() { python3 -c 'import socket,random
