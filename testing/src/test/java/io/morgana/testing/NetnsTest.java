@@ -23,7 +23,7 @@ class NetnsTest {
             assertNotEquals(0, Netns.host("ip", "link", "show", "t4tap-h0").exit(), "the TAP must not be in the root namespace");
 
             a.addVeth("t4v-ha", "10.4.98.1/24", "t4v-hb", b, "10.4.98.2/24");
-            Netns.Result ping = a.exec(Duration.ofSeconds(10), "ping", "-c", "1", "-W", "2", "10.4.98.2");
+            Netns.Result ping = a.exec(Duration.ofSeconds(20), "ping", "-c", "1", "-w", "10", "10.4.98.2");
             assertEquals(0, ping.exit(), ping.output());
 
             sleeper = a.spawn("sleep", "600");

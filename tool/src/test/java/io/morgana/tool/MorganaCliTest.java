@@ -207,6 +207,23 @@ class MorganaCliTest {
         }
     }
 
+    /** The README's main job: bin/morgana run examples/website (here on a free port, not 8080). */
+    @Test
+    void websiteServesItsDefaultSite() throws Exception {
+        int port = Checkout.freePort();
+        try (var app = co.start(co.root, "run", "examples/website", "--", "--port=" + port)) {
+            awaitTcp(app, port);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), app::err);
+            assertTrue(res.body().toLowerCase(java.util.Locale.ROOT).contains("<html"), res::body);
+            app.process().destroy();
+            assertTrue(app.process().waitFor(20, TimeUnit.SECONDS), app::err);
+            assertEquals(0, app.process().exitValue(), app::err);
+        }
+    }
+
     @Test
     void newProjectRunsAndItsTestPasses(@TempDir Path tmp) throws Exception {
         var created = co.morgana(tmp, Map.of(), Duration.ofSeconds(30), "new", "demo");

@@ -59,6 +59,15 @@ class SeqRanges {
         if (n > 0 && Seq.lt(s[0], seq)) s[0] = seq;
     }
 
+    /** The start of the first range beginning after {@code seq}, or {@code otherwise}. */
+    final int nextStartAfter(int seq, int otherwise) {
+        for (int i = 0; i < n; i++) if (Seq.gt(s[i], seq)) return s[i];
+        return otherwise;
+    }
+
+    /** The end of the highest range, or {@code otherwise} when empty. */
+    final int highestEnd(int otherwise) { return n == 0 ? otherwise : e[n - 1]; }
+
     /** Index of the range holding {@code seq}, or -1. */
     final int find(int seq) {
         for (int i = 0; i < n; i++) if (Seq.inRange(seq, s[i], e[i])) return i;

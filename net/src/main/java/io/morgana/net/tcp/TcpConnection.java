@@ -68,6 +68,9 @@ public final class TcpConnection {
     private int tsRecent, tsOffset, lastAckSent;
 
     // Timers and their state.
+    private long rackAt = NEVER, ptoAt = NEVER;
+    private int ptoUna;
+    private boolean tlpOutstanding;
     private long rtoAt = NEVER, delAckAt = NEVER, persistAt = NEVER, keepaliveAt = NEVER, closeAt = NEVER;
     private int retries, probes, keepaliveProbes, quickAcks;
     private boolean ackNow, keepalive;
@@ -481,6 +484,13 @@ public final class TcpConnection {
                 int s = blocks[k], e = blocks[k + 1];
                 if (Seq.gt(s, sndUna) && Seq.lt(s, e) && Seq.leq(e, sndMax) && board.add(s, e)) newlySacked++;
             }
+            // Data sent after our last retransmission was SACKed while the hole at SND.UNA stays:
+            // that retransmission was lost too; retransmit the holes again (the idea of RACK, RFC 8985).
+            if (inRecovery && newlySacked > 0 && ack == sndUna && Seq.gt(board.highestEnd(sndUna), rxtMark) && Seq.gt(highRxt, sndUna)) {
+                engine.count("tcp.lost-retransmit");
+                highRxt = sndUna;
+                rxtMark = sndMax;
+            }
         }
         probes = 0;
         if (Seq.gt(ack, sndUna)) {
@@ -538,6 +548,9 @@ public final class TcpConnection {
             if (dataAcked > 0) cc.onAck(now, dataAcked, flightBefore, rtt.srtt());
         }
         rtoAt = sndUna == sndMax ? NEVER : now + currentRto();
+        rackAt = NEVER;
+        ptoAt = NEVER;
+        tlpOutstanding = false;
         if (finAcked) {
             switch (state) {
                 case FIN_WAIT_1 -> {
@@ -564,8 +577,19 @@ public final class TcpConnection {
             if (!sackOn) cc.cwnd(cc.cwnd() + smss);
             return;
         }
-        if ((dupAcks >= 3 || (sackOn && board.isLost(sndUna, smss))) && Seq.geq(sndUna, recoveryPoint)) {
+        if ((dupAcks >= 3 || (sackOn && board.isLost(sndUna, smss)) || (tlpOutstanding && sackNew))
+                && Seq.geq(sndUna, recoveryPoint)) {
             enterRecovery(now);
+            return;
+        }
+        if (dupAcks <= 2) {
+            // Limited transmit (RFC 3042): a new segment per early duplicate ACK keeps the ACK clock going.
+            sendOne(now, cc.cwnd() + dupAcks * smss - (sndNxt - sndUna));
+        }
+        if (sackOn && board.size() > 0 && rackAt == NEVER) {
+            // RACK-like (RFC 8985): data sent after the hole arrived; unless the hole fills within a
+            // reordering window, it is lost, whatever the count of duplicate ACKs.
+            rackAt = now + Math.max(rtt.srtt() / 4, 1_000_000L);
         }
     }
 
@@ -627,6 +651,8 @@ public final class TcpConnection {
     }
 
     private int highRxtCandidate;
+    /** SND.MAX when we last retransmitted: a SACK above it proves later data got through. */
+    private int rxtMark;
 
     private void receiveData(long now, int seq, byte[] b, int off, int len) {
         int next = recv.nextExpected();
@@ -738,8 +764,15 @@ public final class TcpConnection {
 
     /** Sends one new (or gone-back-to) segment at SND.NXT; returns the sequence space used. */
     private int sendOne(long now, int cwndRoom) {
+        int sackLimit = Integer.MAX_VALUE;
+        if (Seq.lt(sndNxt, sndMax) && board.size() > 0) {
+            int idx = board.find(sndNxt);
+            if (idx >= 0) sndNxt = Seq.min(board.end(idx), sndMax);
+            int next = board.nextStartAfter(sndNxt, sndMax);
+            if (Seq.lt(next, sndMax)) sackLimit = next - sndNxt;
+        }
         int offset = sndNxt - bufSeq;
-        int available = sendBuf.size() - offset;
+        int available = Math.min(sendBuf.size() - offset, sackLimit);
         if (available > 0) {
             int wndRoom = sndUna + sndWnd - sndNxt;
             int room = Math.min(wndRoom, cwndRoom);
@@ -752,7 +785,7 @@ public final class TcpConnection {
                     || (idle && room < Math.min(available, smss))
                     || (maxSndWnd > 0 && len >= maxSndWnd / 2);
             if (!ok) return 0;
-            boolean fin = finQueued && len == available;
+            boolean fin = finQueued && sndNxt + len == finSeq;
             emitData(now, sndNxt, len, fin);
             return len + (fin ? 1 : 0);
         }
@@ -784,6 +817,7 @@ public final class TcpConnection {
     }
 
     private void retransmit(long now, int seq, int len) {
+        rxtMark = sndMax;
         int dataLen = Math.max(0, Math.min(len, bufSeq + sendBuf.size() - seq));
         boolean fin = finQueued && seq + dataLen == finSeq && len > dataLen;
         retransmits++;
@@ -852,7 +886,15 @@ public final class TcpConnection {
         if (sndMax != sndUna) {
             if (rtoAt == NEVER) rtoAt = now + currentRto();
             persistAt = NEVER;
+            if (ptoAt == NEVER && (inRecovery || !tlpOutstanding) && sackOn && rtt.measured() && retries == 0) {
+                long pto = Math.max(2 * rtt.srtt(), 10_000_000L) + (!inRecovery && sndMax - sndUna <= smss ? cfg.delayedAckNanos() * 5 : 0);
+                if (now + pto < rtoAt) {
+                    ptoAt = now + pto;
+                    ptoUna = sndUna;
+                }
+            }
         } else {
+            ptoAt = NEVER;
             rtoAt = state == State.SYN_SENT || state == State.SYN_RECEIVED ? rtoAt : NEVER;
             boolean pending = sendBuf.size() - (sndNxt - bufSeq) > 0;
             if (pending && sndWnd == 0) {
@@ -866,7 +908,7 @@ public final class TcpConnection {
     // ---------------------------------------------------------------- timers
 
     long nextDeadline() {
-        return Math.min(Math.min(rtoAt, delAckAt), Math.min(Math.min(persistAt, keepaliveAt), closeAt));
+        return Math.min(Math.min(Math.min(rtoAt, delAckAt), Math.min(Math.min(persistAt, keepaliveAt), closeAt)), Math.min(rackAt, ptoAt));
     }
 
     void onTimer(long now) {
@@ -880,8 +922,21 @@ public final class TcpConnection {
         }
         if (rtoAt <= now) {
             rtoAt = NEVER;
+            ptoAt = NEVER;
+            rackAt = NEVER;
             retransmitTimeout(now);
             if (state == State.CLOSED) return;
+        }
+        if (rackAt <= now) {
+            rackAt = NEVER;
+            if (!inRecovery && board.size() > 0 && sndMax != sndUna && Seq.geq(sndUna, recoveryPoint)) {
+                engine.count("tcp.rack-recovery");
+                enterRecovery(now);
+            }
+        }
+        if (ptoAt <= now) {
+            ptoAt = NEVER;
+            tailLossProbe(now);
         }
         if (persistAt <= now) {
             persistAt = NEVER;
@@ -912,6 +967,34 @@ public final class TcpConnection {
         output(now);
     }
 
+    /**
+     * Tail loss probe (RFC 8985 section 7): no ACK for two round trips with data outstanding;
+     * send one new segment, or resend the last one, so that a loss at the tail is reported by SACK
+     * and repaired by fast recovery instead of waiting for the retransmission timeout.
+     */
+    private void tailLossProbe(long now) {
+        if (sndMax == sndUna || state == State.CLOSED) return;
+        if (inRecovery) {
+            // In recovery the same timer catches a lost retransmission that no later SACK exposed:
+            // two round trips without progress at SND.UNA after resending it.
+            if (sndUna == ptoUna && Seq.gt(highRxt, sndUna)) {
+                engine.count("tcp.lost-retransmit");
+                highRxt = sndUna;
+                rxtMark = sndMax;
+                sackRecoverySend(now);
+            }
+            return;
+        }
+        tlpOutstanding = true;
+        engine.count("tcp.tlp");
+        if (sendOne(now, Integer.MAX_VALUE) == 0) {
+            int end = sndMax;
+            int seq = Seq.max(sndUna, end - smss - (finQueued && Seq.gt(end, finSeq) ? 1 : 0));
+            retransmit(now, seq, end - seq);
+        }
+        rtoAt = now + currentRto();
+    }
+
     private void retransmitTimeout(long now) {
         timeouts++;
         engine.count("tcp.rto");
@@ -933,7 +1016,7 @@ public final class TcpConnection {
         else cc.cwnd(smss);
         inRecovery = false;
         recoveryPoint = sndMax;
-        board.clear();
+        // Like Linux, keep what the peer SACKed: going back N skips it (RFC 6675 section 5.1).
         dupAcks = 0;
         highRxt = sndUna;
         sndNxt = sndUna;

@@ -54,6 +54,8 @@ public final class TcpEngine {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
     private final Counters registry;
     private final Map<String, Counter> counters = new HashMap<>();
+    /** Gauges in the registry: connections in the table (TIME_WAIT included). */
+    private final Counter connectionGauge;
     private final int[] portTable = new int[256];
     private final byte[] tx = new byte[65536 + 64];
     private long challengeWindow = Long.MIN_VALUE;
@@ -67,7 +69,8 @@ public final class TcpEngine {
         this.config = config;
         this.registry = registry;
         this.out = out;
-        this.budget = new BufferBudget(config.totalBufferBytes());
+        this.budget = new BufferBudget(config.totalBufferBytes(), registry.counter("tcp.buffer.bytes"));
+        this.connectionGauge = registry.counter("tcp.connections");
         this.isnHash = new SipHash(random.nextLong(), random.nextLong());
         this.portHash = new SipHash(random.nextLong(), random.nextLong());
         this.cookieHash = new SipHash(random.nextLong(), random.nextLong());
@@ -132,7 +135,7 @@ public final class TcpEngine {
         Key k = new Key(localIp, port, remoteIp, remotePort);
         TcpConnection c = new TcpConnection(this, k, tsOffset(k));
         c.handler(handler);
-        conns.put(k, c);
+        track(k, c);
         count("tcp.active-open");
         c.activeOpen(now, isn(now, k));
         reschedule(c);
@@ -248,7 +251,7 @@ public final class TcpEngine {
         TcpConnection c = new TcpConnection(this, k, tsOffset(k));
         c.listener = l;
         l.synQueue++;
-        conns.put(k, c);
+        track(k, c);
         int iss = isn(now, k);
         if (reuse && Seq.lt(iss, isnFloor)) iss = isnFloor;
         count("tcp.passive-open");
@@ -310,7 +313,7 @@ public final class TcpEngine {
         }
         count("tcp.syncookie.accepted");
         TcpConnection c = new TcpConnection(this, k, tsOffset(k));
-        conns.put(k, c);
+        track(k, c);
         c.cookieOpen(now, h, h.ack() - 1, mss, ws, sack);
         c.listener = l;
         l.synQueue++;
@@ -391,8 +394,12 @@ public final class TcpEngine {
         }
     }
 
+    private void track(Key k, TcpConnection c) {
+        if (conns.put(k, c) == null) connectionGauge.inc();
+    }
+
     void removed(TcpConnection c, TcpConnection.State old) {
-        conns.remove(c.key, c);
+        if (conns.remove(c.key, c)) connectionGauge.add(-1);
         if (c.listener != null && old == TcpConnection.State.SYN_RECEIVED) {
             c.listener.synQueue--;
             c.listener = null;
@@ -449,14 +456,12 @@ public final class TcpEngine {
         counters.computeIfAbsent(name, registry::counter).inc();
     }
 
-    /** Counters ({@code tcp.rx.drop.bad-checksum}, …) and gauges ({@code tcp.connections}, {@code tcp.buffer.bytes}). */
+    /** Counters ({@code tcp.rx.drop.bad-checksum}, …) and the gauges {@code tcp.connections} and {@code tcp.buffer.bytes}. */
     public Map<String, Long> counters() {
         Map<String, Long> m = new TreeMap<>();
         registry.snapshot().forEach((k, v) -> {
             if (k.startsWith("tcp.")) m.put(k, v);
         });
-        m.put("tcp.connections", (long) conns.size());
-        m.put("tcp.buffer.bytes", budget.used());
         return m;
     }
 

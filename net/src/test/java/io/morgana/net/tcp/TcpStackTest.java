@@ -10,7 +10,6 @@ import io.morgana.api.Flow;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Listener;
 import io.morgana.net.link.Faults;
-import io.morgana.net.sim.SimNet;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -28,10 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class TcpStackTest {
     static final long S = 1_000_000_000L;
-    static final Endpoint B7 = new Endpoint(SimNet.B, 7);
+    static final Endpoint B7 = new Endpoint(StackPair.B, 7);
 
     /** Runs {@code body} on a virtual thread while the loop runs; returns what it threw, if anything. */
-    static Throwable drive(SimNet net, long maxVirtualNanos, ThrowingRunnable body) {
+    static Throwable drive(StackPair net, long maxVirtualNanos, ThrowingRunnable body) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         boolean[] done = {false};
         Thread t = Thread.ofVirtual().start(() -> {
@@ -63,7 +62,7 @@ class TcpStackTest {
         void run() throws Exception;
     }
 
-    static void echoServer(SimNet net) throws Exception {
+    static void echoServer(StackPair net) throws Exception {
         net.b.tcp().serve(7, flow -> {
             ByteBuffer buf = ByteBuffer.allocate(8192);
             while (flow.read(buf.clear()) >= 0) flow.write(buf.flip());
@@ -72,7 +71,7 @@ class TcpStackTest {
     }
 
     @Test void echoOverWholeStacksWithFaults() throws Exception {
-        try (SimNet net = new SimNet(11, new Faults(0.02, 0.02, 0.02, 0.005, 0, 0), 2_000_000, b -> b)) {
+        try (StackPair net = new StackPair(11, new Faults(0.02, 0.02, 0.02, 0.005, 0, 0), 2_000_000)) {
             echoServer(net);
             byte[] data = new byte[300_000];
             new SplittableRandom(5).nextBytes(data);
@@ -100,8 +99,8 @@ class TcpStackTest {
     }
 
     @Test void connectErrorsAreTheJdkExceptions() throws Exception {
-        try (SimNet net = new SimNet(12, Faults.NONE, 2_000_000, b -> b)) {
-            Throwable refused = drive(net, 30 * S, () -> net.a.tcp().connect(new Endpoint(SimNet.B, 9), Duration.ofSeconds(5)));
+        try (StackPair net = new StackPair(12, Faults.NONE, 2_000_000)) {
+            Throwable refused = drive(net, 30 * S, () -> net.a.tcp().connect(new Endpoint(StackPair.B, 9), Duration.ofSeconds(5)));
             assertInstanceOf(ConnectException.class, refused);
             Throwable unreachable = drive(net, 60 * S, () -> net.a.tcp().connect(Endpoint.of("10.0.0.77", 80), Duration.ofSeconds(30)));
             assertInstanceOf(NoRouteToHostException.class, unreachable, String.valueOf(unreachable));
@@ -112,7 +111,7 @@ class TcpStackTest {
     }
 
     @Test void readTimeoutLeavesTheFlowUsableAndAbortResetsThePeer() throws Exception {
-        try (SimNet net = new SimNet(13, Faults.NONE, 2_000_000, b -> b)) {
+        try (StackPair net = new StackPair(13, Faults.NONE, 2_000_000)) {
             AtomicReference<Throwable> serverSaw = new AtomicReference<>();
             Listener l = net.b.tcp().listen(7);
             assertEquals(7, l.localAddress().port());
@@ -126,7 +125,7 @@ class TcpStackTest {
             });
             Throwable f = drive(net, 60 * S, () -> {
                 Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5));
-                assertEquals(new Ipv4Address(SimNet.A.bits()), flow.localAddress().address());
+                assertEquals(new Ipv4Address(StackPair.A.bits()), flow.localAddress().address());
                 ByteBuffer buf = ByteBuffer.allocate(10);
                 assertEquals(1, flow.read(buf));
                 flow.readTimeout(Duration.ofSeconds(2));
