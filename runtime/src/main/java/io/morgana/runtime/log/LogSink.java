@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * Where the log lines of one running appliance go, and which pass ({@link LogSpec}). One line per
- * record: {@code 2026-11-23T16:13:08.123Z INFO  [tcp] message}, then the exception's stack trace.
+ * record: {@code 2026-11-23T16:13:08.123Z INFO  [tcp] message} (control characters in the message
+ * escaped), then the exception's stack trace.
  *
  * <p>A process has a {@link #global()} sink writing to stderr; an in-process launch (tests) binds a
  * capturing sink to its threads with {@link #bindToCurrentThread}, which threads started from them
@@ -24,7 +25,12 @@ public final class LogSink {
     private static final LogSink GLOBAL = new LogSink(System.err, null);
     private static final InheritableThreadLocal<LogSink> CURRENT = new InheritableThreadLocal<>();
 
+    /** Most lines a capturing sink keeps; past it the oldest half is dropped. */
+    public static final int MAX_CAPTURED = 100_000;
+
     private volatile LogSpec spec = LogSpec.DEFAULT;
+    /** Lines dropped from the front of {@link #captured} so far (keeps {@link #await}'s position stable). */
+    private long dropped;
     private final PrintStream out;
     private final List<String> captured;
     private final List<Consumer<String>> listeners = new ArrayList<>();
@@ -63,7 +69,8 @@ public final class LogSink {
             case INFO -> "INFO ";
             case DEBUG -> "DEBUG";
             default -> "TRACE";
-        }).append(" [").append(source).append("] ").append(message);
+        }).append(" [").append(source).append("] ");
+        appendEscaped(sb, message);
         if (thrown != null) {
             java.io.StringWriter w = new java.io.StringWriter();
             thrown.printStackTrace(new java.io.PrintWriter(w));
@@ -72,12 +79,38 @@ public final class LogSink {
         String line = sb.toString();
         List<Consumer<String>> ls;
         synchronized (this) {
-            if (captured != null) captured.add(line);
+            if (captured != null) {
+                if (captured.size() >= MAX_CAPTURED) {
+                    captured.subList(0, MAX_CAPTURED / 2).clear();
+                    dropped += MAX_CAPTURED / 2;
+                }
+                captured.add(line);
+            }
             ls = listeners.isEmpty() ? List.of() : List.copyOf(listeners);
             notifyAll();
         }
         if (out != null) out.println(line);
         for (Consumer<String> l : ls) l.accept(line);
+    }
+
+    /**
+     * Appends {@code text} with control characters escaped ({@code \n}, {@code \r}, {@code \xNN}; C1 controls
+     * and line/paragraph separators as {@code \}{@code uNNNN}):
+     * a message that carries hostile input (a request path, a DNS name) cannot forge log lines.
+     */
+    static void appendEscaped(StringBuilder sb, String text) {
+        if (text == null) {
+            sb.append("null");
+            return;
+        }
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x7f && c < 0xa0 || c == 0x2028 || c == 0x2029) sb.append(String.format("\\u%04x", (int) c));
+            else if (c >= 0x20 || c == '\t') sb.append(c);
+            else if (c == '\n') sb.append("\\n");
+            else if (c == '\r') sb.append("\\r");
+            else sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+        }
     }
 
     /** The lines captured so far (empty for a sink that does not capture). */
@@ -93,9 +126,12 @@ public final class LogSink {
     public synchronized String await(String text, long timeoutMillis) throws InterruptedException {
         if (captured == null) throw new IllegalStateException("this sink does not capture");
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        int seen = 0;
+        long seen = dropped; // absolute index of the next line to look at
         while (true) {
-            for (; seen < captured.size(); seen++) if (captured.get(seen).contains(text)) return captured.get(seen);
+            for (seen = Math.max(seen, dropped); seen - dropped < captured.size(); seen++) {
+                String line = captured.get((int) (seen - dropped));
+                if (line.contains(text)) return line;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) return null;
             wait(Math.max(1, left / 1_000_000));

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * DHCP against dnsmasq in a namespace: with no server the client retries and keeps running; once
  * dnsmasq starts it gets a lease (2-minute lease, T1 set to 20 s by the server to keep the test
- * short), answers pings on the leased address, and renews.
+ * short), answers pings on the leased address, renews, and checks its lease by INIT-REBOOT when
+ * the link comes back after being down.
  */
 @Privileged(tools = {"dnsmasq", "ping"})
 class TapDhcpTest {
@@ -35,6 +36,7 @@ class TapDhcpTest {
             TapLink link = new TapLink(TapDevice.open(TAP, ns.name()), MacAddress.parse("02:00:00:00:04:05"));
             NetStack stack = NetStack.builder(link, loop).build().start();
             DhcpService dhcp = DhcpService.start(stack, "morgana-t4", null);
+            link.onLinkUp(dhcp::linkReconnected);
             try {
                 // No server yet: DISCOVER at 0 s, then a logged retry at ~4 s; the stack keeps running without an address.
                 await(Duration.ofSeconds(10), () -> dhcp.counters().getOrDefault("dhcp.tx.discover", 0L) >= 2);
@@ -47,7 +49,7 @@ class TapDhcpTest {
                         "--dhcp-option=option:router,10.4.5.1", "--dhcp-option=option:dns-server,10.4.5.1",
                         "--dhcp-option=option:T1,20", "--dhcp-option=option:T2,90");
                 // The next DISCOVER comes at ~12 s of backoff; the lease follows.
-                await(Duration.ofSeconds(20), () -> dhcp.lease() != null);
+                await(Duration.ofSeconds(30), () -> dhcp.lease() != null, dnsmasq::log);
                 assertTrue(dhcp.counters().get("dhcp.tx.discover") >= 3, "the client kept retrying: " + dhcp.counters());
                 Lease lease = dhcp.lease();
                 int host = lease.address().address().bits() & 0xff;
@@ -60,14 +62,23 @@ class TapDhcpTest {
                 await(Duration.ofSeconds(5), () -> stack.addresses().contains(lease.address().address()));
 
                 String us = lease.address().address().toString();
-                Netns.Result ping = ns.exec(Duration.ofSeconds(10), "ping", "-c", "2", "-W", "2", us);
+                Netns.Result ping = ns.exec(Duration.ofSeconds(20), "ping", "-c", "2", "-w", "10", us);
                 assertEquals(0, ping.exit(), ping.output());
                 assertTrue(dnsmasq.log().contains("DHCPACK(" + TAP + ") " + us + " 02:00:00:00:04:05 morgana-t4"), dnsmasq.log());
 
                 // Renewal at T1 (20 s): a unicast REQUEST that dnsmasq acknowledges again.
-                await(Duration.ofSeconds(40), () -> dhcp.counters().getOrDefault("dhcp.renewed", 0L) >= 1);
+                await(Duration.ofSeconds(40), () -> dhcp.counters().getOrDefault("dhcp.renewed", 0L) >= 1, dnsmasq::log);
                 long acks = dnsmasq.log().lines().filter(l -> l.contains("DHCPACK(" + TAP + ") " + us)).count();
                 assertTrue(acks >= 2, "dnsmasq acknowledged the renewal: " + dnsmasq.log());
+                assertEquals(lease.address(), dhcp.lease().address());
+
+                // The host side goes down and up: the client checks its lease by INIT-REBOOT and keeps it.
+                long renewed = dhcp.counters().get("dhcp.renewed");
+                ns.ip("link", "set", TAP, "down");
+                Thread.sleep(2500);
+                ns.ip("link", "set", TAP, "up");
+                await(Duration.ofSeconds(15), () -> dhcp.counters().get("dhcp.renewed") > renewed, dnsmasq::log);
+                assertTrue(dnsmasq.log().contains("DHCPREQUEST(" + TAP + ") " + us + " 02:00:00:00:04:05"), dnsmasq.log());
                 assertEquals(lease.address(), dhcp.lease().address());
             } finally {
                 dhcp.close();
@@ -77,9 +88,13 @@ class TapDhcpTest {
     }
 
     static void await(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        await(limit, condition, () -> "");
+    }
+
+    static void await(Duration limit, BooleanSupplier condition, java.util.function.Supplier<String> context) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "not within " + limit);
+            if (System.nanoTime() >= end) throw new AssertionError("not within " + limit + "\n" + context.get());
             Thread.sleep(100);
         }
     }

@@ -45,7 +45,7 @@ class TapHostileTest {
             TapLink link = new TapLink(TapDevice.open(TAP, ns.name()), MAC);
             NetStack stack = NetStack.builder(link, loop).ipv4(new Ipv4Prefix(US, 24)).build().start();
             try {
-                ns.execOk(Duration.ofSeconds(10), "ping", "-c", "1", "-W", "2", US.toString()); // ARP settled
+                ns.execOk(Duration.ofSeconds(20), "ping", "-c", "1", "-w", "10", US.toString()); // ARP settled
 
                 // 1. Each case once: its counter moves by exactly one (eth.* may also move by kernel noise: IPv6 multicast).
                 List<HostileCorpus.Case> cases = CORPUS.cases().stream().filter(c -> c.frame().length >= 14).toList();
@@ -71,7 +71,7 @@ class TapHostileTest {
                 List<byte[]> flood = new ArrayList<>(CORPUS.firstFragmentFlood(3000, 1000));
                 flood.addAll(CORPUS.mutations(5000, 42));
                 write(dir.resolve("flood"), flood);
-                Netns.Spawned ping = ns.spawn("ping", "-c", "200", "-i", "0.01", "-W", "2", US.toString());
+                Netns.Spawned ping = ns.spawn("ping", "-c", "200", "-i", "0.01", "-w", "30", US.toString());
                 ns.execOk(Duration.ofSeconds(120), "python3", script.toString(), TAP, dir.resolve("flood").toString());
                 ping.process().waitFor(); // its exit status is judged from what it printed
                 Matcher m = Pattern.compile("(\\d+) received").matcher(ping.log());
@@ -83,7 +83,7 @@ class TapHostileTest {
                 assertTrue(after.get("ipv4.rx.drop.frag-evicted") > 0, "the fragment flood was bounded by eviction");
                 assertTrue(stack.reassembler().inFlight() <= stack.reassembler().limits().maxDatagrams());
                 assertTrue(stack.reassembler().bytesHeld() <= stack.reassembler().limits().maxBytes());
-                ns.execOk(Duration.ofSeconds(10), "ping", "-c", "3", "-i", "0.2", "-W", "2", US.toString());
+                ns.execOk(Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-w", "10", US.toString());
             } finally {
                 stack.close();
             }

@@ -21,7 +21,7 @@ class TapLinkTest {
             TapLink link = new TapLink(TapDevice.open("t4tap-l0", ns.name()), MacAddress.parse("02:00:00:00:04:02"));
             NetStack stack = NetStack.builder(link, loop).ipv4(Ipv4Prefix.parse("10.4.2.2/24")).build().start();
             try {
-                Netns.Result r = ns.exec(Duration.ofSeconds(20), "ping", "-c", "5", "-i", "0.05", "-W", "2", "10.4.2.2");
+                Netns.Result r = ns.exec(Duration.ofSeconds(20), "ping", "-c", "5", "-i", "0.05", "-w", "10", "10.4.2.2");
                 assertEquals(0, r.exit(), r.output());
                 assertTrue(r.stdout().contains(" 0% packet loss"), r.output());
             } finally {

@@ -26,7 +26,7 @@ class TapPcapTest {
             TapLink tap = new TapLink(TapDevice.open("t4tap-pc", ns.name()), MacAddress.parse("02:00:00:00:04:07"));
             NetStack stack = NetStack.builder(new PcapWriter(tap, pcap), loop).ipv4(Ipv4Prefix.parse("10.4.7.2/24")).build().start();
             try {
-                ns.execOk(Duration.ofSeconds(10), "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.4.7.2");
+                ns.execOk(Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-w", "10", "10.4.7.2");
             } finally {
                 stack.close();
             }

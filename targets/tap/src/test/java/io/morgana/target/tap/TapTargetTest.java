@@ -49,7 +49,7 @@ class TapTargetTest {
                     "--pcap=" + pcap)) {
                 app.awaitLog("echoing on udp port 7", Duration.ofSeconds(20));
                 assertTrue(String.join("\n", app.log()).contains("attached to TAP interface t4tap-tg"), String.join("\n", app.log()));
-                ns.execOk(Duration.ofSeconds(10), "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.4.8.2");
+                ns.execOk(Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-w", "10", "10.4.8.2");
                 Netns.Result echo = ns.exec(Duration.ofSeconds(10), "sh", "-c", "echo via the tap target | socat -t 2 - UDP4:10.4.8.2:7");
                 assertEquals("via the tap target", echo.stdout().trim(), echo.output());
                 Netns.Result neigh = ns.ip("neigh", "show", "10.4.8.2");
