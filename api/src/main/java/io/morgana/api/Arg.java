@@ -125,7 +125,6 @@ public final class Arg<T> {
     public boolean isRequired() { return required; }
     public boolean isFlag() { return flag; }
     public boolean isRepeatable() { return repeatable; }
-    public boolean isFile() { return "FILE".equals(metavar) && parser == (Object) FILE_PARSER; }
 
     /** Parses one occurrence's text; throws IllegalArgumentException saying what was wanted. */
     public T parse(String text) { return parser.apply(text); }
@@ -134,8 +133,6 @@ public final class Arg<T> {
     public String usage() { return "--" + name + (flag ? "" : "=" + metavar); }
 
     @Override public String toString() { return usage(); }
-
-    private static final Function<String, FileContents> FILE_PARSER = FileContents::marker;
 
     static int parseInt(String s, int min, int max) {
         int v;

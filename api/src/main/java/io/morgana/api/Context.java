@@ -29,6 +29,15 @@ public interface Context {
 
     Random random();
 
+    /**
+     * A stub resolver over the declared network stack, asking {@code --dns-servers} if given, else
+     * the servers the stack learned ({@link Stack#dnsServers()}: DHCP, or the host's on unix).
+     *
+     * @throws IllegalStateException if the manifest declares no stack, or no resolver
+     *     implementation ({@code morgana-dns}) is on the appliance's class path
+     */
+    Resolver resolver();
+
     /** The name of the target this runs on ({@code unix}, {@code tap}, …): for logs only. */
     String target();
 

@@ -2,8 +2,6 @@ package io.morgana.api;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 
 /** An IPv6 address as two 64-bit halves (network order). */
 public record Ipv6Address(long high, long low) implements IpAddress {
@@ -40,12 +38,29 @@ public record Ipv6Address(long high, long low) implements IpAddress {
         return b;
     }
 
+    /** RFC 5952 text: lower-case hex, no leading zeros, the longest run of two or more zero groups as {@code ::}. */
     @Override public String toString() {
-        try {
-            String s = InetAddress.getByAddress(toBytes()).getHostAddress();
-            return s;
-        } catch (UnknownHostException e) {
-            return Arrays.toString(toBytes());
+        int[] g = new int[8];
+        for (int i = 0; i < 4; i++) g[i] = (int) (high >>> (48 - 16 * i)) & 0xffff;
+        for (int i = 0; i < 4; i++) g[4 + i] = (int) (low >>> (48 - 16 * i)) & 0xffff;
+        int bestStart = -1, bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) { i++; continue; }
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+            i = j;
         }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
     }
 }

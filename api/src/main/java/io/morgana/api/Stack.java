@@ -30,4 +30,11 @@ public interface Stack {
      * any time. Names are {@code layer.direction.what[.reason]}. Empty where the target keeps none.
      */
     Map<String, Long> counters();
+
+    /**
+     * The DNS servers this stack was told about: by DHCP on Morgana's own stack (empty until a
+     * lease names some), the host's {@code /etc/resolv.conf} (read at boot) on {@code unix}. The
+     * {@link Context#resolver()} asks these unless {@code --dns-servers} is given.
+     */
+    default List<IpAddress> dnsServers() { return List.of(); }
 }

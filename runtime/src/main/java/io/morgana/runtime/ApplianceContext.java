@@ -8,10 +8,18 @@ import io.morgana.api.Device;
 import io.morgana.api.KvRo;
 import io.morgana.api.KvRw;
 import io.morgana.api.Manifest;
+import io.morgana.api.Endpoint;
+import io.morgana.api.IpAddress;
+import io.morgana.api.Ipv4Address;
+import io.morgana.api.Ipv6Address;
 import io.morgana.api.Random;
+import io.morgana.api.Resolver;
 import io.morgana.api.Sleep;
 import io.morgana.api.Stack;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /** The {@link Context} an appliance gets: read-only views of what {@link Session} acquired. */
 final class ApplianceContext implements Context {
@@ -60,6 +68,59 @@ final class ApplianceContext implements Context {
     @Override public Sleep sleep() { return HostServices.SLEEP; }
 
     @Override public Random random() { return session.random(); }
+
+    private volatile Resolver resolver;
+
+    @Override public Resolver resolver() {
+        Resolver r = resolver;
+        if (r != null) return r;
+        Stack stack = stack();
+        ResolverProvider provider = ServiceLoader.load(ResolverProvider.class).findFirst().orElseThrow(() -> new IllegalStateException(
+                "appliance '" + session.manifest().name() + "' asked for a resolver, but no DNS resolver is on its class path:"
+                        + " add the dependency io.morgana:morgana-dns"));
+        List<Endpoint> given = session.arg(StandardArgs.DNS_SERVERS);
+        synchronized (this) {
+            if (resolver == null) resolver = new ServersResolver(stack, provider, given);
+            return resolver;
+        }
+    }
+
+    /**
+     * Asks {@code --dns-servers} if given, else the servers the stack knows now (they come and go
+     * with DHCP leases): the delegate is remade when that list changes.
+     */
+    private final class ServersResolver implements Resolver {
+        private final Stack stack;
+        private final ResolverProvider provider;
+        private final List<Endpoint> given;
+        private List<Endpoint> current = List.of();
+        private Resolver delegate;
+
+        ServersResolver(Stack stack, ResolverProvider provider, List<Endpoint> given) {
+            this.stack = stack;
+            this.provider = provider;
+            this.given = given;
+        }
+
+        private synchronized Resolver delegate() throws IOException {
+            List<Endpoint> servers = given;
+            if (servers.isEmpty()) servers = stack.dnsServers().stream().map(a -> new Endpoint(a, 53)).toList();
+            if (servers.isEmpty()) {
+                throw new IOException("no DNS servers to ask: give --dns-servers=ADDR, or use --dhcp on an own-stack target");
+            }
+            if (!servers.equals(current) || delegate == null) {
+                delegate = provider.create(stack, servers, session.clock(), session.random());
+                current = servers;
+            }
+            return delegate;
+        }
+
+        @Override public List<Ipv4Address> resolveIpv4(String name) throws IOException { return delegate().resolveIpv4(name); }
+
+        @Override public List<Ipv6Address> resolveIpv6(String name) throws IOException { return delegate().resolveIpv6(name); }
+
+        @Override public List<IpAddress> resolve(String name) throws IOException { return delegate().resolve(name); }
+    }
 
     @Override public String target() { return session.target.name(); }
 

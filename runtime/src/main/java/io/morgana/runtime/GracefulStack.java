@@ -66,6 +66,8 @@ final class GracefulStack implements Stack, StoppableStack {
 
     @Override public Map<String, Long> counters() { return inner.counters(); }
 
+    @Override public List<IpAddress> dnsServers() { return inner.dnsServers(); }
+
     @Override public void stopAccepting() {
         for (Listener l : List.copyOf(listeners)) l.close();
     }

@@ -2,6 +2,8 @@ package io.morgana.runtime;
 
 import io.morgana.api.Arg;
 import io.morgana.api.Arg.Group;
+import io.morgana.api.Endpoint;
+import io.morgana.api.IpAddress;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Ipv4Prefix;
 import java.time.Duration;
@@ -31,9 +33,24 @@ public final class StandardArgs {
             "host TAP interface to attach to; created when absent and privileged").inGroup(Group.NETWORK).metavar("NAME");
     public static final Arg<String> PCAP = Arg.string("pcap", null,
             "write every frame of the link to FILE in pcap format (tcpdump, tshark)").inGroup(Group.NETWORK).metavar("FILE");
+    public static final Arg<List<Endpoint>> DNS_SERVERS = Arg.<List<Endpoint>>of("dns-servers", "ADDR[:PORT],...", StandardArgs::servers, List.of(),
+            "DNS servers for the appliance's resolver (default: from DHCP, or the host's on unix)").inGroup(Group.NETWORK);
     public static final Arg<String> NAME = Arg.string("name", null,
             "host name (sent in DHCP)").inGroup(Group.NETWORK).metavar("NAME");
 
     /** All of the above, in help order. */
-    public static final List<Arg<?>> ALL = List.of(HELP, VERSION, LOGS, GRACE, IPV4, IPV4_GATEWAY, DHCP, INTERFACE, PCAP, NAME);
+    public static final List<Arg<?>> ALL = List.of(HELP, VERSION, LOGS, GRACE, IPV4, IPV4_GATEWAY, DHCP, DNS_SERVERS, INTERFACE, PCAP, NAME);
+
+    /** {@code 10.0.0.1,10.0.0.2:5353,[::1]:53}: port 53 unless given. */
+    static List<Endpoint> servers(String text) {
+        java.util.ArrayList<Endpoint> out = new java.util.ArrayList<>();
+        for (String s : text.split(",")) {
+            String t = s.trim();
+            if (t.isEmpty()) continue;
+            boolean hasPort = t.startsWith("[") ? t.contains("]:") : t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':');
+            out.add(hasPort ? Endpoint.parse(t) : new Endpoint(IpAddress.parse(t.replace("[", "").replace("]", "")), 53));
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("want one or more addresses, e.g. 10.0.0.1,10.0.0.2:5353");
+        return List.copyOf(out);
+    }
 }

@@ -10,6 +10,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -96,10 +97,12 @@ public final class DhcpService implements AutoCloseable {
                     Lease l = b.lease();
                     Ipv4Address gw = l.router() != null && l.address().contains(l.router()) ? l.router() : null;
                     stack.configureIpv4(l.address(), gw);
+                    stack.dnsServers(l.dns());
                     lease = l;
                 }
                 case DhcpClient.Unbind u -> {
                     stack.clearIpv4();
+                    stack.dnsServers(List.of());
                     lease = null;
                 }
                 case DhcpClient.Log log -> LOG.log(switch (log.level()) {

@@ -68,6 +68,7 @@ public final class NetStack implements Stack, AutoCloseable {
     private final long mac;
     private volatile Tcp tcp;
     private volatile List<IpAddress> addresses = List.of();
+    private volatile List<IpAddress> dnsServers = List.of();
     private boolean ticking;
     private volatile boolean closed;
 
@@ -291,6 +292,11 @@ public final class NetStack implements Stack, AutoCloseable {
     @Override public Udp udp() { return udp; }
 
     @Override public List<IpAddress> addresses() { return addresses; }
+
+    @Override public List<IpAddress> dnsServers() { return dnsServers; }
+
+    /** Sets the DNS servers a lease named (DHCP option 6); empty when the lease goes. Any thread. */
+    public void dnsServers(List<? extends IpAddress> servers) { dnsServers = List.copyOf(servers); }
 
     @Override public Map<String, Long> counters() { return counters.snapshot(); }
 

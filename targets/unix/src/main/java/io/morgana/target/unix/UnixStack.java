@@ -60,6 +60,31 @@ public final class UnixStack implements Stack {
 
     private final Udp udp = UnixUdpSocket::bind;
 
+    /** The host's resolvers, read once at boot (a sealed process could not read them later). */
+    private final List<IpAddress> dnsServers = resolvConf(java.nio.file.Path.of("/etc/resolv.conf"));
+
+    @Override public List<IpAddress> dnsServers() { return dnsServers; }
+
+    /** The {@code nameserver} lines of a resolv.conf; empty if it is missing or unreadable. */
+    static List<IpAddress> resolvConf(java.nio.file.Path file) {
+        List<IpAddress> out = new ArrayList<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                String[] w = line.trim().split("\\s+");
+                if (w.length >= 2 && w[0].equals("nameserver")) {
+                    try {
+                        out.add(IpAddress.parse(w[1].replaceFirst("%.*$", "")));
+                    } catch (IllegalArgumentException e) {
+                        LOG.log(System.Logger.Level.DEBUG, "resolv.conf: ignoring nameserver '" + w[1] + "'");
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "no host resolvers: cannot read " + file + ": " + e.getMessage());
+        }
+        return List.copyOf(out);
+    }
+
     @Override public Tcp tcp() { return tcp; }
 
     @Override public Udp udp() { return udp; }
