@@ -16,11 +16,30 @@ final class TargetsCommand implements Callable<Integer> {
     static String render(Targets targets) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-6s %-14s %s%n", "TARGET", "STATUS", "WHAT IT IS / WHAT IT NEEDS ON THE HOST"));
+        String indent = " ".repeat(22);
         for (Targets.Info t : targets.all()) {
-            b.append(String.format(Locale.ROOT, "%-6s %-14s %s%n", t.name(), t.status(), t.summary()));
-            b.append(String.format(Locale.ROOT, "%-6s %-14s needs: %s%n", "", "", t.requirements()));
+            b.append(String.format(Locale.ROOT, "%-6s %-14s ", t.name(), t.status())).append(wrap(t.summary(), indent)).append('\n');
+            b.append(indent).append(wrap("needs: " + t.requirements(), indent + "  ")).append('\n');
         }
         b.append("\nRun on one with: morgana run -t TARGET DIR -- BOOT_ARGS");
+        return b.toString();
+    }
+
+    /** Breaks {@code text} at spaces so that lines stay within 100 columns, continuing with {@code indent}. */
+    static String wrap(String text, String indent) {
+        StringBuilder b = new StringBuilder();
+        int col = indent.length();
+        for (String w : text.split(" ")) {
+            if (col > indent.length() && col + 1 + w.length() > 100) {
+                b.append('\n').append(indent);
+                col = indent.length();
+            } else if (col > indent.length()) {
+                b.append(' ');
+                col++;
+            }
+            b.append(w);
+            col += w.length();
+        }
         return b.toString();
     }
 }

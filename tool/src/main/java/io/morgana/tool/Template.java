@@ -35,7 +35,7 @@ final class Template {
         f.put("src/main/resources/" + ApplianceProject.SERVICE, pkg + "." + cls + "\n");
         f.put("src/test/java/" + path + "/" + cls + "Test.java", TEST.replace("@PKG@", pkg).replace("@CLS@", cls).replace("@NAME@", name));
         f.put("README.md", README.replace("@NAME@", name).replace("@CLS@", cls));
-        f.put(".gitignore", "target/\ndist/\n");
+        f.put(".gitignore", "/target/\n/dist/\n");
         return f;
     }
 

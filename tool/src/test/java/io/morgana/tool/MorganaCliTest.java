@@ -98,6 +98,13 @@ class MorganaCliTest {
     }
 
     @Test
+    void anUnknownCommandListsTheCommands() {
+        var r = co.morgana("frobnicate");
+        assertEquals(64, r.status(), r::toString);
+        assertTrue(r.err().contains("unknown command 'frobnicate'; the commands are new, build, run, describe, targets"), r::toString);
+    }
+
+    @Test
     void bootArgumentsWithoutTheDoubleDashGetAHint() {
         var r = co.morgana("run", "examples/echo", "--port", "7000");
         assertEquals(64, r.status(), r::toString);
@@ -197,6 +204,23 @@ class MorganaCliTest {
             app.process().destroy();
             assertTrue(app.process().waitFor(20, TimeUnit.SECONDS), "still running 20 s after SIGTERM:\n" + app.err());
             assertEquals(0, app.process().exitValue(), "a stop on SIGTERM is a clean exit:\n" + app.err());
+        }
+    }
+
+    /** The README's main job: bin/morgana run examples/website (here on a free port, not 8080). */
+    @Test
+    void websiteServesItsDefaultSite() throws Exception {
+        int port = Checkout.freePort();
+        try (var app = co.start(co.root, "run", "examples/website", "--", "--port=" + port)) {
+            awaitTcp(app, port);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), app::err);
+            assertTrue(res.body().toLowerCase(java.util.Locale.ROOT).contains("<html"), res::body);
+            app.process().destroy();
+            assertTrue(app.process().waitFor(20, TimeUnit.SECONDS), app::err);
+            assertEquals(0, app.process().exitValue(), app::err);
         }
     }
 

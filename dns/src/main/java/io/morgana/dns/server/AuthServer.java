@@ -52,9 +52,7 @@ public final class AuthServer {
     static final class Served {
         final Zone zone;
         final Journal journal;
-        final Map<Long, Prepared> prepared = new ConcurrentHashMap<>();
-        final Map<Name, Integer> nameIds = new ConcurrentHashMap<>();
-        final java.util.concurrent.atomic.AtomicInteger nextNameId = new java.util.concurrent.atomic.AtomicInteger();
+        final Map<CacheKey, Prepared> prepared = new ConcurrentHashMap<>();
         final Secondary secondary;
 
         Served(Zone zone, Journal journal, Secondary secondary) {
@@ -118,10 +116,19 @@ public final class AuthServer {
     public Map<String, Long> counters() {
         Map<String, Long> m = new java.util.TreeMap<>();
         counters.forEach((k, v) -> m.put(k, v.get()));
+        m.put("dns.rx.query", queries.sum());
+        m.put("dns.cache.hit", cacheHits.sum());
         return m;
     }
 
     private void count(String what) { counters.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet(); }
+
+    /** The per-query counters, kept apart from the map: they are touched on every query. */
+    private final java.util.concurrent.atomic.LongAdder queries = new java.util.concurrent.atomic.LongAdder(),
+            cacheHits = new java.util.concurrent.atomic.LongAdder();
+
+    /** What a prepared answer depends on besides the zone snapshot. */
+    private record CacheKey(Name name, int qtype, boolean anyOverTcp, boolean dnssec) {}
 
     // ------------------------------------------------------------------ queries
 
@@ -160,7 +167,7 @@ public final class AuthServer {
             count("dns.rx.formerr." + reasonKey(e.getMessage()));
             return formErr(msg, len);
         }
-        count("dns.rx.query");
+        queries.increment();
         Tsig tsig = null;
         if (q.tsig != null) {
             Tsig.Server v = Tsig.server(msg, len, q, keys, now / 1000);
@@ -224,59 +231,49 @@ public final class AuthServer {
         }
         boolean tcp = transport == Transport.TCP;
         boolean dnssec = q.edns != null && q.edns.dnssecOk();
-        long key = cacheKey(served, question.name(), qtype, tcp && qtype == Type.ANY, dnssec);
+        CacheKey key = new CacheKey(question.name(), qtype, tcp && qtype == Type.ANY, dnssec);
         Prepared p = served.prepared.get(key);
         if (p == null) {
             Answer a = Lookup.find(served.zone, question.name(), qtype, tcp, dnssec);
             p = Prepared.of(question, a, Message.QUERY);
-            if (served.prepared.size() >= MAX_PREPARED) {
-                served.prepared.clear();
-                served.nameIds.clear();
-                count("dns.cache.flush");
+            // Names that do not exist are not kept: anyone can ask for endless random ones.
+            if (a.rcode != Message.NXDOMAIN) {
+                if (served.prepared.size() >= MAX_PREPARED) {
+                    served.prepared.clear();
+                    count("dns.cache.flush");
+                }
+                served.prepared.put(key, p);
             }
-            served.prepared.put(key, p);
             count("dns.cache.miss");
+        } else {
+            cacheHits.increment();
         }
         int max = tcp ? 65535 : q.edns == null ? 512 : Math.min(q.edns.effectiveUdpSize(), 65535);
         int reserve = (q.edns != null ? 11 : 0) + (tsig != null ? 120 : 0);
-        byte[] out = new byte[Math.min(max, p.bytes.length + 11)];
+        byte[] out = new byte[Math.min(max, p.bytes.length) + 11];
         int qEnd = 12 + question.name().wireLength() + 4;
-        if (!tcp && q.edns != null && max > 512) out = new byte[Math.min(max, p.bytes.length + 11)];
         int n = p.serve(msg, qEnd, out, max, reserve);
         if ((out[2] & 0x02) != 0) count("dns.tx.truncated");
         if (q.edns != null) {
-            byte[] o = java.util.Arrays.copyOf(out, n + 11);
-            int at = n;
-            o[at] = 0;
-            o[at + 1] = 0;
-            o[at + 2] = (byte) Type.OPT;
-            o[at + 3] = (byte) (UDP_SIZE >> 8);
-            o[at + 4] = (byte) UDP_SIZE;
-            o[at + 5] = 0;
-            o[at + 6] = 0;
-            o[at + 7] = (byte) ((q.edns.flags() & Edns.DO) >> 8);
-            o[at + 8] = 0;
-            o[at + 9] = 0;
-            o[at + 10] = 0;
-            int ar = ((o[10] & 0xff) << 8 | (o[11] & 0xff)) + 1;
-            o[10] = (byte) (ar >> 8);
-            o[11] = (byte) ar;
-            out = o;
-        } else if (n != out.length) {
-            out = java.util.Arrays.copyOf(out, n);
+            // OPT: root owner, type 41, our UDP size, extended RCODE 0, version 0, DO echoed, no options.
+            out[n] = 0;
+            out[n + 1] = 0;
+            out[n + 2] = (byte) Type.OPT;
+            out[n + 3] = (byte) (UDP_SIZE >> 8);
+            out[n + 4] = (byte) UDP_SIZE;
+            out[n + 5] = 0;
+            out[n + 6] = 0;
+            out[n + 7] = (byte) ((q.edns.flags() & Edns.DO) >> 8);
+            out[n + 8] = 0;
+            out[n + 9] = 0;
+            out[n + 10] = 0;
+            n += 11;
+            int ar = ((out[10] & 0xff) << 8 | (out[11] & 0xff)) + 1;
+            out[10] = (byte) (ar >> 8);
+            out[11] = (byte) ar;
         }
+        if (n != out.length) out = java.util.Arrays.copyOf(out, n);
         return sign(List.of(out), tsig, now);
-    }
-
-    /** A small per-snapshot id for each owner name asked for, combined with the type as the cache key. */
-    private static long cacheKey(Served s, Name name, int qtype, boolean anyOverTcp, boolean dnssec) {
-        Integer id = s.nameIds.get(name);
-        if (id == null) {
-            id = s.nextNameId.incrementAndGet();
-            Integer prev = s.nameIds.putIfAbsent(name, id);
-            if (prev != null) id = prev;
-        }
-        return (long) id << 20 | (long) qtype << 2 | (anyOverTcp ? 2 : 0) | (dnssec ? 1 : 0);
     }
 
     /** The zone whose origin is the longest suffix of {@code name}, or null. */

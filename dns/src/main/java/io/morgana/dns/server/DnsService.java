@@ -55,17 +55,24 @@ public final class DnsService implements AutoCloseable {
      * @throws java.net.BindException if the port is taken or privileged
      */
     public static DnsService start(AuthServer server, Stack stack, Clock clock, int port) throws IOException {
-        UdpSocket udp = stack.udp().bind(port);
-        Listener tcp;
-        try {
-            tcp = listenTcp(stack, port == 0 ? udp.localAddress().port() : port);
-        } catch (IOException e) {
-            udp.close();
-            throw e;
+        // Port 0: the UDP port the stack picks may be taken for TCP; try a few until both bind.
+        for (int attempt = 1; ; attempt++) {
+            UdpSocket udp = stack.udp().bind(port);
+            Listener tcp;
+            try {
+                tcp = listenTcp(stack, port == 0 ? udp.localAddress().port() : port);
+            } catch (java.net.BindException e) {
+                udp.close();
+                if (port != 0 || attempt >= 20) throw e;
+                continue;
+            } catch (IOException e) {
+                udp.close();
+                throw e;
+            }
+            DnsService s = new DnsService(server, stack, clock, udp, tcp);
+            Thread.ofVirtual().name("dns-tcp-accept").start(() -> tcp.serve(s::serveTcp));
+            return s;
         }
-        DnsService s = new DnsService(server, stack, clock, udp, tcp);
-        Thread.ofVirtual().name("dns-tcp-accept").start(() -> tcp.serve(s::serveTcp));
-        return s;
     }
 
     private static Listener listenTcp(Stack stack, int port) throws IOException {

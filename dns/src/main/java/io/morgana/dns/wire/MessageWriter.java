@@ -10,15 +10,20 @@ import java.util.Map;
  * RFC 3597 lets us compress. {@link #mark()} and {@link #rollback} take back what did not fit.
  */
 public final class MessageWriter {
-    private final byte[] buf;
+    private byte[] buf;
+    private final int max;
     private int pos;
     private final Map<Name, Integer> offsets = new HashMap<>();
     private final List<Name> added = new ArrayList<>();
 
-    public MessageWriter(int max) { buf = new byte[Math.min(max, 65535)]; }
+    /** A writer of messages up to {@code max} bytes; the buffer grows as needed. */
+    public MessageWriter(int max) {
+        this.max = Math.min(max, 65535);
+        buf = new byte[Math.min(this.max, 512)];
+    }
 
     public int position() { return pos; }
-    public int capacity() { return buf.length; }
+    public int capacity() { return max; }
 
     /** Thrown by writes that do not fit; the caller rolls back to its mark. */
     public static final class Full extends RuntimeException {
@@ -27,14 +32,18 @@ public final class MessageWriter {
 
     private static final Full FULL = new Full();
 
-    private void need(int n) { if (pos + n > buf.length) throw FULL; }
+    private void need(int n) {
+        if (pos + n <= buf.length) return;
+        if (pos + n > max) throw FULL;
+        buf = java.util.Arrays.copyOf(buf, Math.min(max, Math.max(pos + n, buf.length * 2)));
+    }
 
     public void header(int id, int flags) {
         need(12);
         u16(id);
         u16(flags);
-        pos += 8;
         java.util.Arrays.fill(buf, 4, 12, (byte) 0);
+        pos += 8;
     }
 
     /** Sets section count {@code i} (0 question, 1 answer, 2 authority, 3 additional). */
@@ -111,8 +120,6 @@ public final class MessageWriter {
         int keep = (int) (mark >>> 32);
         while (added.size() > keep) offsets.remove(added.remove(added.size() - 1));
     }
-
-    public byte[] buffer() { return buf; }
 
     public byte[] toByteArray() { return java.util.Arrays.copyOf(buf, pos); }
 }

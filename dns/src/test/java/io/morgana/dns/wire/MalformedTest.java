@@ -115,7 +115,7 @@ class MalformedTest {
         }
         SplittableRandom rnd = new SplittableRandom(20261123);
         int decoded = 0, rejected = 0;
-        for (int i = 0; i < 40_000; i++) {
+        for (int i = 0; i < 25_000; i++) {
             byte[] s = seeds.get(rnd.nextInt(seeds.size()));
             byte[] m = mutate(s, rnd);
             try {

@@ -82,6 +82,18 @@ class HostileInputTest {
     }
 
     @Test
+    void tooManyFragmentsDropTheDatagram() {
+        try (SimNet net = new SimNet(16, Faults.NONE)) {
+            HostileCorpus h = corpus();
+            int max = net.b.reassembler().limits().maxFragments();
+            for (int i = 0; i <= max; i++) inject(net, h.fragment(600, i * 8, 8, true));
+            net.run(1);
+            assertEquals(1, net.b.counters().get("ipv4.rx.drop.frag-too-many"));
+            assertEquals(0, net.b.reassembler().inFlight());
+        }
+    }
+
+    @Test
     void floodOfFirstFragmentsStaysBoundedWhileNormalTrafficFlows() {
         try (SimNet net = new SimNet(13, Faults.NONE)) {
             int[] replies = {0};

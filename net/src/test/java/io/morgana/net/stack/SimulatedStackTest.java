@@ -193,16 +193,21 @@ class SimulatedStackTest {
             List<IcmpError> errors = new ArrayList<>();
             collectErrors(net.a, 17, errors);
             int nobody = io.morgana.api.Ipv4Address.parse("10.0.0.99").bits();
-            net.loop.execute(() -> net.a.udpLayer().send(SimNet.A.bits(), 1234, nobody, 53, ByteBuffer.wrap(new byte[20])));
+            int queue = net.a.arp().limits().queuePerDest();
+            for (int i = 0; i < queue + 12; i++) {
+                net.loop.execute(() -> net.a.udpLayer().send(SimNet.A.bits(), 1234, nobody, 53, ByteBuffer.wrap(new byte[20])));
+            }
             net.run(500);
             assertEquals(1, net.a.arp().pendingCount());
-            assertEquals(1, net.a.arp().queuedFrames());
+            assertEquals(queue, net.a.arp().queuedFrames(), "the queue per destination is bounded");
+            assertEquals(12, net.a.counters().get("arp.tx.drop.queue-full"));
+            assertEquals(12, net.a.counters().get("udp.tx.drop.queue-full"));
             net.run(5000);
             assertEquals(0, net.a.arp().pendingCount());
             assertEquals(0, net.a.arp().size());
             assertEquals(1 + 3, net.a.counters().get("arp.tx.requests"), "gratuitous + 3 tries");
-            assertEquals(1, net.a.counters().get("arp.tx.drop.unresolved"));
-            assertEquals(1, errors.size());
+            assertEquals(queue, net.a.counters().get("arp.tx.drop.unresolved"));
+            assertEquals(queue, errors.size());
             assertTrue(errors.get(0).local());
             assertEquals(IcmpError.Kind.HOST_UNREACHABLE, errors.get(0).kind());
             assertEquals(53, errors.get(0).destinationPort());

@@ -50,4 +50,9 @@ class HelloTest {
         assertEquals(64, r.awaitExit(T));
         assertEquals("--times: 'many' is not a number (want an integer 0..1000000) [--times=N]", r.bootError());
     }
+
+    /** The appliance must run unchanged on every target: it may use the device API, never the host's. */
+    @Test void sourcesUseOnlyTheDeviceApiAndPlainJdk() throws Exception {
+        assertEquals(List.of(), io.morgana.runtime.ApplianceSources.violations(java.nio.file.Path.of("src/main/java")));
+    }
 }

@@ -76,7 +76,7 @@ final class UnixFlow implements Flow {
 
     @Override public void readTimeout(Duration timeout) {
         try {
-            socket.setSoTimeout(timeout == null ? 0 : (int) Math.clamp(timeout.toMillis(), timeout.isZero() ? 0 : 1, Integer.MAX_VALUE));
+            socket.setSoTimeout(UnixStack.timeoutMillis(timeout));
         } catch (SocketException e) {
             // only fails on a closed socket, where every later call fails anyway
         }

@@ -58,7 +58,7 @@ public final class UnixStack implements Stack, StoppableStack, AutoCloseable {
             Socket s = new Socket();
             try {
                 s.setTcpNoDelay(true);
-                int ms = timeout == null ? 0 : (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
+                int ms = timeoutMillis(timeout);
                 s.connect(socketAddress(remote), ms);
             } catch (IOException e) {
                 s.close();
@@ -133,6 +133,12 @@ public final class UnixStack implements Stack, StoppableStack, AutoCloseable {
         stopAccepting();
         abortFlows();
         for (UnixUdpSocket s : List.copyOf(udpSockets)) s.close();
+    }
+
+    /** A socket timeout in milliseconds: 0 (none) for null, zero or negative; at least 1 otherwise. */
+    static int timeoutMillis(Duration timeout) {
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) return 0;
+        return Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
     }
 
     static InetSocketAddress socketAddress(Endpoint e) throws IOException {

@@ -81,7 +81,7 @@ final class UnixUdpSocket implements UdpSocket {
 
     @Override public void receiveTimeout(Duration timeout) {
         try {
-            socket.setSoTimeout(timeout == null ? 0 : (int) Math.clamp(timeout.toMillis(), timeout.isZero() ? 0 : 1, Integer.MAX_VALUE));
+            socket.setSoTimeout(UnixStack.timeoutMillis(timeout));
         } catch (SocketException e) {
             // only fails once closed
         }

@@ -197,6 +197,7 @@ class UnixStackTest {
         Listener l = stack.tcp().listen(0);
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), l.localAddress().port())) {
             Flow f = l.accept();
+            assertEquals(client.getLocalPort(), f.remoteAddress().port());
             stack.stopAccepting();
             assertTrue(!l.isOpen());
             long t0 = System.nanoTime();

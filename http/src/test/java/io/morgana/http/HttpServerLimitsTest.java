@@ -1,0 +1,48 @@
+package io.morgana.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The idle timeout and the bound on concurrent connections. */
+class HttpServerLimitsTest {
+    static HttpServer server(HttpLimits limits) {
+        return HttpServer.builder(r -> HttpResponse.text(200, "ok\n")).limits(limits).build();
+    }
+
+    @Test
+    void idleConnectionIsClosedSilentlyAfterTheIdleTimeout() throws IOException {
+        HttpLimits limits = HttpLimits.DEFAULT.withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        try (SocketFlow.Server s = new SocketFlow.Server(server(limits)); Socket c = new Socket("127.0.0.1", s.port())) {
+            c.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes());
+            long t0 = System.nanoTime();
+            Raw.Reply r = Raw.readAll(c, 5000);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(r.closed(), "closed after the idle timeout");
+            assertEquals(1, r.count("HTTP/1.1 200"), "the request was answered and nothing was sent at the close: " + r.text());
+            assertTrue(ms >= 250 && ms < 4000, ms + " ms");
+            assertEquals(1L, s.http.counters().get("http.conn.idle-timeout"));
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheBoundGet503() throws Exception {
+        HttpLimits limits = HttpLimits.DEFAULT.withMaxConnections(2);
+        try (SocketFlow.Server s = new SocketFlow.Server(server(limits));
+                Socket a = new Socket("127.0.0.1", s.port());
+                Socket b = new Socket("127.0.0.1", s.port())) {
+            for (int i = 0; i < 100 && s.http.activeConnections() < 2; i++) Thread.sleep(20);
+            assertEquals(2, s.http.activeConnections());
+            Raw.Reply third = Raw.exchange(s.port(), "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 3000);
+            assertEquals(503, third.status(), third.text());
+            assertTrue(third.closed());
+            a.close();
+            for (int i = 0; i < 100 && s.http.activeConnections() > 1; i++) Thread.sleep(20);
+            assertEquals(200, Raw.exchange(s.port(), "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 3000).status());
+        }
+    }
+}
