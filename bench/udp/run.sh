@@ -18,13 +18,13 @@ trap cleanup EXIT
 cleanup
 
 ./mvnw -q -o -pl targets/tap -am test-compile
-CP=targets/tap/target/classes:targets/tap/target/test-classes:net/target/classes:runtime/target/classes:api/target/classes:testing/target/classes
+CP=targets/tap/target/classes:targets/tap/target/test-classes:net/target/classes:runtime/target/classes:api/target/classes:testing/target/classes:kv/target/classes
 LOAD="$JAVA bench/udp/UdpLoad.java"
 
 # Morgana: the kernel side of a TAP in namespace $M, Morgana's stack (this JVM) on the other side.
 ip netns add $M && ip -n $M link set lo up
 ip -n $M tuntap add dev t4tap-b0 mode tap && ip -n $M addr add 10.4.50.1/24 dev t4tap-b0 && ip -n $M link set t4tap-b0 up
-"$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$CP" io.morgana.target.tap.UdpEchoMain t4tap-b0 $M 10.4.50.2/24 \
+"$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$CP" io.morgana.target.tap.UdpEchoMain --interface=t4tap-b0 --netns=$M --ipv4=10.4.50.2/24 --logs=*:info,stack:debug \
   > /tmp/t4-bench-echo.log 2>&1 & ECHO_PID=$!
 for i in $(seq 50); do grep -q ready /tmp/t4-bench-echo.log && break; sleep 0.2; done
 ip netns exec $M ping -q -c 3 -i 0.2 10.4.50.2 >/dev/null

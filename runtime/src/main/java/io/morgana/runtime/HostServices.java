@@ -21,9 +21,22 @@ public final class HostServices {
     /** {@link Thread#sleep(Duration)}: parks a virtual thread without holding its carrier. */
     public static final Sleep SLEEP = Thread::sleep;
 
-    /** A {@link SecureRandom} from the host. */
+    /** A {@link SecureRandom} from the host, created on first use (its providers cost start time). */
     public static Random random() {
-        SecureRandom r = new SecureRandom();
-        return r::nextBytes;
+        return new Random() {
+            private volatile SecureRandom r;
+
+            @Override public void nextBytes(byte[] bytes) {
+                SecureRandom s = r;
+                if (s == null) {
+                    synchronized (this) {
+                        if ((s = r) == null) r = s = new SecureRandom();
+                    }
+                }
+                s.nextBytes(bytes);
+            }
+
+            @Override public String toString() { return "host SecureRandom"; }
+        };
     }
 }

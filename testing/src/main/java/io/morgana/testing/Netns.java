@@ -34,9 +34,11 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * try (Netns ns = Netns.create("t4ns-ping")) {
  *     ns.addTap("t4tap0", "10.4.0.1/24");
- *     // start the appliance with --interface=t4tap0 --netns=t4ns-ping --ipv4=10.4.0.2/24
- *     Netns.Result r = ns.exec(Duration.ofSeconds(30), "ping", "-c", "3", "10.4.0.2");
- *     assertEquals(0, r.exit(), r.output());
+ *     try (Launcher.Running app = Launcher.start(new Echo(), "tap", ns.tapArgs("t4tap0", "--ipv4=10.4.0.2/24"))) {
+ *         app.awaitLog("listening", Duration.ofSeconds(20));
+ *         Netns.Result r = ns.exec(Duration.ofSeconds(30), "ping", "-c", "3", "10.4.0.2");
+ *         assertEquals(0, r.exit(), r.output());
+ *     }
  * }
  * }</pre>
  * Needs root and iproute2: annotate the test with {@link Privileged}.
@@ -145,6 +147,16 @@ public final class Netns implements AutoCloseable {
         ip("addr", "add", insideAddress, "dev", inside);
         ip("link", "set", inside, "up");
         return this;
+    }
+
+    /**
+     * Boot arguments that put a {@code tap}-target appliance on TAP {@code ifname} of this
+     * namespace ({@code --interface=IFNAME --netns=NAME}), followed by {@code more}.
+     */
+    public String[] tapArgs(String ifname, String... more) {
+        List<String> a = new ArrayList<>(List.of("--interface=" + ifname, "--netns=" + name));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
     }
 
     /** Moves an interface from the root namespace into this one (an open TAP descriptor keeps working). */

@@ -22,4 +22,10 @@ public interface IpProtocolHandler {
      * been updated for frag-needed.
      */
     default void error(IcmpError error) {}
+
+    /**
+     * The link delivered the last frame of a batch (frames that arrived together): a transport may
+     * flush what it held back while the batch was coming in (e.g. one TCP ACK for several segments).
+     */
+    default void endOfBatch() {}
 }

@@ -28,6 +28,9 @@ public final class Ipv4 implements Ipv4Service {
     public interface ErrorReporter {
         /** Protocol unreachable for the datagram just received. */
         void protocolUnreachable(Ipv4Datagram datagram);
+
+        /** Reassembly of a datagram timed out; {@code firstFragment} carries fragment zero's payload. */
+        void reassemblyTimedOut(Ipv4Datagram firstFragment);
     }
 
     enum Reason { NOT_FOR_US, BAD_SOURCE, UNKNOWN_PROTOCOL }
@@ -40,6 +43,7 @@ public final class Ipv4 implements Ipv4Service {
     private final Reassembler reassembler;
     private final PathMtuCache pathMtu = new PathMtuCache(256);
     private final IpProtocolHandler[] handlers = new IpProtocolHandler[256];
+    private IpProtocolHandler[] registered = new IpProtocolHandler[0];
     private final Ipv4Packet view = new Ipv4Packet();
     private final Ipv4Packet quotedView = new Ipv4Packet();
     private final RxDatagram rx = new RxDatagram();
@@ -48,7 +52,11 @@ public final class Ipv4 implements Ipv4Service {
     private final ByteBuffer fragTx;   // one fragment frame
     private final Runnable wantTick;
     private final Executor defer;
-    private ErrorReporter errors = d -> {};
+    private ErrorReporter errors = new ErrorReporter() {
+        @Override public void protocolUnreachable(Ipv4Datagram datagram) {}
+
+        @Override public void reassemblyTimedOut(Ipv4Datagram firstFragment) {}
+    };
     private volatile int address;
     private int prefixLength, mask, gateway;
     private int ident;
@@ -81,12 +89,19 @@ public final class Ipv4 implements Ipv4Service {
         txFragments = counters.counter("ipv4.tx.fragments");
         txLoopback = counters.counter("ipv4.tx.loopback");
         arp.onFailure(this::unresolved);
+        reassembler.onTimeout((src, dst, proto, id, tos, ttl, first) -> {
+            rx.set(src, dst, proto, tos, ttl, id, first, false);
+            errors.reassemblyTimedOut(rx);
+        });
     }
 
     public void errorReporter(ErrorReporter r) { errors = r; }
 
-    /** Configures the address (null: none) and gateway (null: none). Loop thread. */
-    public void configure(Ipv4Prefix prefix, Ipv4Address gw) {
+    /**
+     * Configures the address (null: none) and gateway (null: none), announcing a new address by
+     * gratuitous ARP when {@code announce}. Loop thread (or before the stack starts).
+     */
+    public void configure(Ipv4Prefix prefix, Ipv4Address gw, boolean announce) {
         if (prefix == null) {
             address = 0;
             prefixLength = 0;
@@ -101,10 +116,21 @@ public final class Ipv4 implements Ipv4Service {
         gateway = gw == null ? 0 : gw.bits();
         address = prefix.address().bits();
         arp.setAddress(address);
+        if (announce) arp.announce();
         LOG.log(Level.INFO, () -> "IPv4 address " + prefix + (gw == null ? "" : " gateway " + gw));
     }
 
-    @Override public void register(int protocol, IpProtocolHandler handler) { handlers[protocol & 0xff] = handler; }
+    @Override public void register(int protocol, IpProtocolHandler handler) {
+        handlers[protocol & 0xff] = handler;
+        java.util.List<IpProtocolHandler> all = new java.util.ArrayList<>();
+        for (IpProtocolHandler h : handlers) if (h != null) all.add(h);
+        registered = all.toArray(new IpProtocolHandler[0]);
+    }
+
+    /** Tells every transport that a batch of frames ended ({@link IpProtocolHandler#endOfBatch}). */
+    public void endOfBatch() {
+        for (IpProtocolHandler h : registered) h.endOfBatch();
+    }
 
     @Override public int address() { return address; }
 

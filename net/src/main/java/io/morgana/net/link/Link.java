@@ -50,7 +50,10 @@ public interface Link extends AutoCloseable {
      */
     default Set<Offload> offloads() { return Set.of(); }
 
-    /** Stops delivering and releases the device. Idempotent; never throws. */
+    /**
+     * Stops delivering and releases the device. Any thread (the runtime closes the stack at
+     * shutdown from its own thread); idempotent; never throws.
+     */
     @Override void close();
 
     /** Where a link delivers received frames. */

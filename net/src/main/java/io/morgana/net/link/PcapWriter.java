@@ -52,7 +52,8 @@ public final class PcapWriter extends LinkFilter {
         return inner.send(frame);
     }
 
-    private void record(ByteBuffer frame) {
+    // Synchronized with close(), which the runtime may call from another thread at shutdown.
+    private synchronized void record(ByteBuffer frame) {
         if (failed || closed) return;
         int n = frame.remaining();
         int caplen = Math.min(n, SNAPLEN);
@@ -70,7 +71,7 @@ public final class PcapWriter extends LinkFilter {
         }
     }
 
-    private void flush() {
+    private synchronized void flush() {
         if (failed) return;
         buffer.flip();
         try {
@@ -83,6 +84,11 @@ public final class PcapWriter extends LinkFilter {
     }
 
     @Override public void close() {
+        closeFile();
+        inner.close();
+    }
+
+    private synchronized void closeFile() {
         if (!closed) {
             flush();
             closed = true;
@@ -92,6 +98,5 @@ public final class PcapWriter extends LinkFilter {
                 LOG.log(System.Logger.Level.WARNING, "closing " + path + ": " + e.getMessage());
             }
         }
-        inner.close();
     }
 }

@@ -70,8 +70,6 @@ public final class NetStack implements Stack, AutoCloseable {
     private volatile List<IpAddress> addresses = List.of();
     private boolean ticking;
     private volatile boolean closed;
-    private final Ipv4Prefix initialPrefix;
-    private final Ipv4Address initialGateway;
 
     private NetStack(Builder b, Link wrapped, Counters counters) {
         this.counters = counters;
@@ -86,8 +84,11 @@ public final class NetStack implements Stack, AutoCloseable {
         this.udp = new UdpSockets(udpLayer, loop, counters);
         this.drops = counters.perReason("eth.rx.drop", Reason.class);
         this.tcpFactory = b.tcp != null ? b.tcp : ServiceLoader.load(TcpFactory.class).findFirst().orElse(null);
-        this.initialPrefix = b.prefix;
-        this.initialGateway = b.gateway;
+        // A static address holds from the start, so that the appliance never sees the stack without it.
+        if (b.prefix != null) {
+            ipv4.configure(b.prefix, b.gateway, false);
+            addresses = List.of(b.prefix.address());
+        }
     }
 
     public static Builder builder(Link link, EventLoop loop) { return new Builder(link, loop); }
@@ -192,20 +193,33 @@ public final class NetStack implements Stack, AutoCloseable {
         }
     }
 
-    /** Starts the link, installs TCP and announces the static address if any. Any thread; returns at once. */
+    /**
+     * Installs TCP (at once, so that {@link #tcp()} works as soon as this returns), then starts the
+     * link and announces the static address if any on the loop. Call once, from any thread; returns
+     * at once.
+     */
     public NetStack start() {
+        if (tcpFactory != null && tcp == null) {
+            try {
+                tcp = tcpFactory.create(this);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "TCP failed to start: " + e, e);
+            }
+        }
         loop.execute(() -> {
             link.start(loop, new Link.Receiver() {
                 @Override public void receive(ByteBuffer frame) { onFrame(frame); }
-            });
-            if (tcpFactory != null) {
-                try {
-                    tcp = tcpFactory.create(this);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "TCP failed to start: " + e, e);
+
+                @Override public void endOfBatch() {
+                    try {
+                        ipv4.endOfBatch();
+                    } catch (RuntimeException e) {
+                        drops[Reason.INTERNAL_ERROR.ordinal()].inc();
+                        LOG.log(Level.WARNING, "end of batch failed by an internal error: " + e, e);
+                    }
                 }
-            }
-            if (initialPrefix != null) applyIpv4(initialPrefix, initialGateway);
+            });
+            arp.announce();
         });
         return this;
     }
@@ -265,7 +279,7 @@ public final class NetStack implements Stack, AutoCloseable {
     public void clearIpv4() { loop.execute(() -> applyIpv4(null, null)); }
 
     private void applyIpv4(Ipv4Prefix prefix, Ipv4Address gateway) {
-        ipv4.configure(prefix, gateway);
+        ipv4.configure(prefix, gateway, true);
         addresses = prefix == null ? List.of() : List.of(prefix.address());
     }
 
@@ -302,25 +316,14 @@ public final class NetStack implements Stack, AutoCloseable {
 
     public Reassembler reassembler() { return ipv4.reassembler(); }
 
-    /** Closes the link; logs the counters that moved at debug level under {@code stack}. Idempotent. */
+    /**
+     * Closes the link and TCP; logs the counters that moved at debug level under {@code stack}.
+     * Any thread (the runtime calls it at shutdown); idempotent.
+     */
     @Override public void close() {
         if (closed) return;
         closed = true;
-        if (!loop.inLoop()) {
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-            loop.execute(() -> {
-                link.close();
-                done.countDown();
-            });
-            try {
-                if (!done.await(2, java.util.concurrent.TimeUnit.SECONDS)) link.close(); // the loop is gone
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                link.close();
-            }
-        } else {
-            link.close();
-        }
+        link.close(); // links may be closed from any thread
         if (tcp instanceof AutoCloseable c) {
             try {
                 c.close();

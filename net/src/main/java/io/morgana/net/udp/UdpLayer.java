@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
  * datapath reads it without a lock).
  */
 public final class UdpLayer implements IpProtocolHandler {
+    private static final System.Logger LOG = System.getLogger("udp");
     public static final int EPHEMERAL_FIRST = 49152;
     public static final int EPHEMERAL_LAST = 65535;
     /** Largest payload of one datagram: 65,535 minus IP and UDP headers. */
@@ -71,6 +72,8 @@ public final class UdpLayer implements IpProtocolHandler {
         LongMap<UdpHandler> next = copy(now);
         next.put(port, handler);
         ports = next;
+        int bound = port;
+        LOG.log(System.Logger.Level.DEBUG, () -> "bound port " + bound);
         return port;
     }
 
@@ -81,6 +84,7 @@ public final class UdpLayer implements IpProtocolHandler {
         LongMap<UdpHandler> next = copy(now);
         next.remove(port);
         ports = next;
+        LOG.log(System.Logger.Level.DEBUG, () -> "unbound port " + port);
     }
 
     private static LongMap<UdpHandler> copy(LongMap<UdpHandler> m) {

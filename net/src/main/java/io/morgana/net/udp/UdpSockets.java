@@ -7,18 +7,19 @@ import io.morgana.api.UdpSocket;
 import io.morgana.net.util.Counter;
 import io.morgana.net.util.Counters;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.loop.Waiter;
 import java.io.IOException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The API's {@link Udp} over {@link UdpLayer}: sockets used from virtual threads. A receive parks
- * until the loop delivers into the socket's bounded queue (datagrams beyond it are dropped and
+ * in a {@link Waiter} (deterministic under a simulated loop; timeouts on the loop's clock) until
+ * the loop delivers into the socket's bounded queue (datagrams beyond it are dropped and
  * counted); a send copies into a bounded queue that one loop task drains. Both queues are rings of
  * reused buffers, so steady traffic makes no garbage beyond the {@link Endpoint} a receive returns.
  */
@@ -61,7 +62,7 @@ public final class UdpSockets implements Udp {
 
     private final class Socket implements UdpSocket, UdpHandler {
         final ReentrantLock lock = new ReentrantLock();
-        final Condition readable = lock.newCondition();
+        final Waiter waiter = new Waiter(loop);
         final Slot[] rx = new Slot[RX_SLOTS];
         int rxHead, rxCount, rxBytes;
         final Slot[] tx = new Slot[TX_SLOTS];
@@ -70,8 +71,7 @@ public final class UdpSockets implements Udp {
         volatile boolean closed;
         volatile int port;
         long timeoutNanos;
-        int waitGeneration;
-        boolean timedOut;
+        boolean receiverWaiting;
 
         Socket() {
             for (int i = 0; i < RX_SLOTS; i++) rx[i] = new Slot();
@@ -81,6 +81,7 @@ public final class UdpSockets implements Udp {
         // Loop thread: a datagram for us.
         @Override public void datagram(int source, int sourcePort, int destination, int destinationPort, ByteBuffer payload) {
             int n = payload.remaining();
+            boolean wake;
             lock.lock();
             try {
                 if (closed) return;
@@ -94,57 +95,58 @@ public final class UdpSockets implements Udp {
                 s.port = sourcePort;
                 rxCount++;
                 rxBytes += n;
-                readable.signal();
+                wake = receiverWaiting;
+                receiverWaiting = false;
+            } finally {
+                lock.unlock();
+            }
+            if (wake) waiter.signal();
+        }
+
+        /** The receiver's wait condition: something to take, or closed. Notes that it waits, so the loop signals. */
+        private boolean readable() {
+            lock.lock();
+            try {
+                if (rxCount > 0 || closed) return true;
+                receiverWaiting = true;
+                return false;
             } finally {
                 lock.unlock();
             }
         }
 
         @Override public Endpoint receive(ByteBuffer dst) throws IOException {
+            long timeout;
             lock.lock();
             try {
-                int generation = ++waitGeneration;
-                timedOut = false;
-                boolean timerSet = false;
-                while (rxCount == 0) {
-                    if (closed) throw new ClosedChannelException();
-                    if (timedOut) throw new SocketTimeoutException("no UDP datagram on port " + port + " within "
-                            + Duration.ofNanos(timeoutNanos));
-                    if (timeoutNanos > 0 && !timerSet) {
-                        timerSet = true;
-                        long wait = timeoutNanos;
-                        loop.execute(() -> loop.schedule(loop.nanoTime() + wait, () -> wake(generation)));
-                    }
-                    try {
-                        readable.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.nio.channels.ClosedByInterruptException();
-                    }
-                }
-                if (closed) throw new ClosedChannelException();
-                Slot s = rx[rxHead];
-                int n = Math.min(s.length, dst.remaining());
-                dst.put(s.data, 0, n);
-                rxHead = (rxHead + 1) % RX_SLOTS;
-                rxCount--;
-                rxBytes -= s.length;
-                waitGeneration++;
-                return new Endpoint(new Ipv4Address(s.address), s.port);
+                timeout = timeoutNanos;
             } finally {
                 lock.unlock();
             }
-        }
-
-        private void wake(int generation) {
-            lock.lock();
-            try {
-                if (generation == waitGeneration) {
-                    timedOut = true;
-                    readable.signalAll();
+            long deadline = timeout > 0 ? loop.nanoTime() + timeout : Long.MAX_VALUE;
+            while (true) {
+                try {
+                    if (!waiter.await(this::readable, deadline)) {
+                        throw new SocketTimeoutException("no UDP datagram on port " + port + " within " + Duration.ofNanos(timeout));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.nio.channels.ClosedByInterruptException();
                 }
-            } finally {
-                lock.unlock();
+                lock.lock();
+                try {
+                    if (closed) throw new ClosedChannelException();
+                    if (rxCount == 0) continue; // another receiver took it
+                    Slot s = rx[rxHead];
+                    int n = Math.min(s.length, dst.remaining());
+                    dst.put(s.data, 0, n);
+                    rxHead = (rxHead + 1) % RX_SLOTS;
+                    rxCount--;
+                    rxBytes -= s.length;
+                    return new Endpoint(new Ipv4Address(s.address), s.port);
+                } finally {
+                    lock.unlock();
+                }
             }
         }
 
@@ -186,15 +188,20 @@ public final class UdpSockets implements Udp {
             if (post) loop.execute(drain);
         }
 
-        // Loop thread: sends what the senders queued.
+        // Loop thread: sends what the senders queued (a ring's worth per turn).
         private void drain() {
             ByteBuffer out = udp.ip().payloadBuffer();
-            while (true) {
+            for (int sent = 0; ; sent++) {
                 int n, address, to;
                 lock.lock();
                 try {
                     if (txCount == 0 || closed) {
                         txCount = 0;
+                        return;
+                    }
+                    if (sent == TX_SLOTS) {
+                        // Senders keep the queue full: let the loop's other work run, then go on.
+                        loop.execute(drain);
                         return;
                     }
                     Slot s = tx[txHead];
@@ -227,10 +234,10 @@ public final class UdpSockets implements Udp {
             try {
                 if (closed) return;
                 closed = true;
-                readable.signalAll();
             } finally {
                 lock.unlock();
             }
+            waiter.signal();
             udp.unbind(port, this);
         }
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.net.sim.SimNet;
-import io.morgana.net.sim.VirtualLoop;
+import io.morgana.runtime.loop.SimulatedLoop;
 import io.morgana.net.util.Counters;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ class FaultInjectorTest {
 
     /** Sends 2000 numbered frames through faults on one end; returns what the other end got, in order. */
     static List<Integer> run(Faults faults, Counters counters) {
-        VirtualLoop loop = new VirtualLoop();
+        SimulatedLoop loop = new SimulatedLoop();
         MemoryLink[] pair = MemoryLink.pair(SimNet.MAC_A, SimNet.MAC_B, 1500, 10_000, 0);
         Link a = new FaultInjector(pair[0], faults, counters);
         List<Integer> got = new ArrayList<>();
@@ -27,9 +27,9 @@ class FaultInjectorTest {
         for (int i = 0; i < 2000; i++) {
             frame.clear().putInt(14, i);
             a.send(frame);
-            loop.runFor(100_000);
+            loop.runFor(java.time.Duration.ofNanos(100_000));
         }
-        loop.runFor(1_000_000_000L);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000_000L));
         return got;
     }
 
@@ -57,7 +57,7 @@ class FaultInjectorTest {
 
     @Test
     void corruptionFlipsOneBitOfACopy() {
-        VirtualLoop loop = new VirtualLoop();
+        SimulatedLoop loop = new SimulatedLoop();
         MemoryLink[] pair = MemoryLink.pair(SimNet.MAC_A, SimNet.MAC_B);
         Link a = new FaultInjector(pair[0], new Faults(0, 0, 0, 1, 0, 5), new Counters());
         byte[][] got = {null};
@@ -68,7 +68,7 @@ class FaultInjectorTest {
         });
         byte[] sent = new byte[64];
         a.send(ByteBuffer.wrap(sent));
-        loop.runFor(1_000_000);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000));
         assertEquals(0, sent[0] | sent[63], "the sender's buffer is untouched");
         int bits = 0;
         for (byte b : got[0]) bits += Integer.bitCount(b & 0xff);
@@ -78,7 +78,7 @@ class FaultInjectorTest {
     @Test
     void rateLimitAndBandwidth() {
         Counters c = new Counters();
-        VirtualLoop loop = new VirtualLoop();
+        SimulatedLoop loop = new SimulatedLoop();
         // 8 Mbit/s cable: a 1000-byte frame takes 1 ms on the wire.
         MemoryLink[] pair = MemoryLink.pair(SimNet.MAC_A, SimNet.MAC_B, 1500, 0, 8_000_000);
         long[] arrivals = new long[3];
@@ -87,7 +87,7 @@ class FaultInjectorTest {
         pair[1].start(loop, f -> arrivals[n[0]++] = loop.nanoTime());
         long t0 = loop.nanoTime();
         for (int i = 0; i < 3; i++) pair[0].send(ByteBuffer.allocate(1000));
-        loop.runFor(10_000_000);
+        loop.runFor(java.time.Duration.ofNanos(10_000_000));
         assertEquals(3, n[0]);
         assertEquals(1_000_000, arrivals[0] - t0);
         assertEquals(3_000_000, arrivals[2] - t0);
@@ -96,7 +96,7 @@ class FaultInjectorTest {
         limited.start(loop, f -> {});
         for (int i = 0; i < 1000; i++) {
             limited.send(ByteBuffer.allocate(1000));
-            loop.runFor(1_000_000);
+            loop.runFor(java.time.Duration.ofNanos(1_000_000));
         }
         long passed = 1000 - c.get("link.fault.rate-limited");
         assertTrue(passed >= 100 && passed <= 110, "passed " + passed);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.api.Ipv4Prefix;
 import io.morgana.net.sim.SimNet;
-import io.morgana.net.sim.VirtualLoop;
+import io.morgana.runtime.loop.SimulatedLoop;
 import io.morgana.net.stack.NetStack;
 import java.io.File;
 import java.nio.ByteBuffer;
@@ -36,19 +36,19 @@ class PcapWriterTest {
         }
         Assumptions.assumeTrue(have, "needs tshark (apt-get install tshark); skipped");
         Path file = dir.resolve("a.pcap");
-        VirtualLoop loop = new VirtualLoop();
+        SimulatedLoop loop = new SimulatedLoop();
         MemoryLink[] pair = MemoryLink.pair(SimNet.MAC_A, SimNet.MAC_B);
         NetStack a = NetStack.builder(pair[0], loop).ipv4(new Ipv4Prefix(SimNet.A, 24)).random(SimNet.seeded(1)).pcap(file).build().start();
         NetStack b = NetStack.builder(pair[1], loop).ipv4(new Ipv4Prefix(SimNet.B, 24)).random(SimNet.seeded(2)).build().start();
-        loop.runFor(1_000_000);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000));
         b.udpLayer().bind(5555, (src, sp, dst, dp, p) -> b.udpLayer().send(SimNet.B.bits(), 5555, src, sp, p));
         a.udpLayer().bind(4444, (src, sp, dst, dp, p) -> {});
         loop.execute(() -> a.icmp().ping(SimNet.B.bits(), 0x77, 1, ByteBuffer.allocate(32)));
-        loop.runFor(5_000_000);
+        loop.runFor(java.time.Duration.ofNanos(5_000_000));
         loop.execute(() -> a.udpLayer().send(SimNet.A.bits(), 4444, SimNet.B.bits(), 5555,
                 ByteBuffer.wrap("hello over pcap".getBytes(StandardCharsets.US_ASCII))));
         loop.execute(() -> a.udpLayer().send(SimNet.A.bits(), 4444, SimNet.B.bits(), 5555, ByteBuffer.allocate(3000)));
-        loop.runFor(5_000_000);
+        loop.runFor(java.time.Duration.ofNanos(5_000_000));
         a.close();
         b.close();
 

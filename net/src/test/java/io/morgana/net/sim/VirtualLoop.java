@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A test-only event loop on virtual time, run by the test's own thread: posted tasks first, then
+ * Kept for tests written against it (TCP's StackPair); new tests use the runtime's
+ * {@link io.morgana.runtime.loop.SimulatedLoop}, under which application threads are deterministic.
+ *
+ * <p>A test-only event loop on virtual time, run by the test's own thread: posted tasks first, then
  * timers in deadline order (FIFO for equal deadlines), jumping the clock to the next timer when
  * idle. With {@code settleNanos} > 0 it waits that much real time for application (virtual)
  * threads to post work before jumping the clock, for tests that use blocking sockets.

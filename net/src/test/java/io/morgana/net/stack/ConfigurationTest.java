@@ -14,7 +14,7 @@ import io.morgana.net.link.Faults;
 import io.morgana.net.link.LinkArgs;
 import io.morgana.net.link.MemoryLink;
 import io.morgana.net.sim.SimNet;
-import io.morgana.net.sim.VirtualLoop;
+import io.morgana.runtime.loop.SimulatedLoop;
 import io.morgana.runtime.Boot;
 import io.morgana.runtime.BootException;
 import io.morgana.runtime.StandardArgs;
@@ -51,7 +51,7 @@ class ConfigurationTest {
     }
 
     static NetStack.Builder builder() {
-        return NetStack.builder(MemoryLink.pair(SimNet.MAC_A, SimNet.MAC_B)[0], new VirtualLoop());
+        return NetStack.builder(MemoryLink.pair(SimNet.MAC_A, SimNet.MAC_B)[0], new SimulatedLoop());
     }
 
     @Test
@@ -59,9 +59,11 @@ class ConfigurationTest {
         Map<String, String> m = new HashMap<>(Map.of("ipv4", "10.0.0.2/24", "ipv4-gateway", "10.0.0.1",
                 "link-drop", "0.05", "link-seed", "7", "pcap", dir.resolve("x.pcap").toString()));
         NetStack s = builder().configure(boot(m)).buildChecked();
-        VirtualLoop loop = (VirtualLoop) s.loop();
+        SimulatedLoop loop = (SimulatedLoop) s.loop();
+        assertEquals(List.of(Ipv4Address.parse("10.0.0.2")), s.addresses(), "a static address holds before the loop runs");
+        assertEquals(Ipv4Address.parse("10.0.0.2").bits(), s.ipv4().address());
         s.start();
-        loop.runFor(1_000_000);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000));
         assertEquals(List.of(Ipv4Address.parse("10.0.0.2")), s.addresses());
         assertEquals(24, s.ipv4().prefixLength());
         assertTrue(s.counters().containsKey("link.fault.dropped"), "fault injector installed");
@@ -90,11 +92,11 @@ class ConfigurationTest {
 
     @Test
     void dhcpHookSetsAndClearsTheAddressAndBroadcastWorksWithoutOne() throws Exception {
-        VirtualLoop loop = new VirtualLoop();
+        SimulatedLoop loop = new SimulatedLoop();
         MemoryLink[] pair = MemoryLink.pair(SimNet.MAC_A, SimNet.MAC_B);
         NetStack client = NetStack.builder(pair[0], loop).random(SimNet.seeded(3)).build().start();
         NetStack server = NetStack.builder(pair[1], loop).ipv4(new Ipv4Prefix(SimNet.B, 24)).random(SimNet.seeded(4)).build().start();
-        loop.runFor(1_000_000);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000));
         assertEquals(List.of(), client.addresses());
         assertEquals(0, client.counters().get("arp.tx.requests"), "no announcement without an address");
         List<String> atServer = new ArrayList<>(), atClient = new ArrayList<>();
@@ -105,7 +107,7 @@ class ConfigurationTest {
         });
         client.udpLayer().bind(68, (src, sp, dst, dp, p) -> atClient.add(new Ipv4Address(src) + ">" + new Ipv4Address(dst)));
         loop.execute(() -> client.udpLayer().send(0, 68, -1, 67, ByteBuffer.wrap(new byte[] {1, 2, 3})));
-        loop.runFor(10_000_000);
+        loop.runFor(java.time.Duration.ofNanos(10_000_000));
         assertEquals("0.0.0.0>255.255.255.255", atServer.get(0));
         assertEquals(List.of("10.0.0.2>255.255.255.255"), atClient);
         // While unconfigured, unicast to any address is taken (an offer sent to the offered address).
@@ -113,7 +115,7 @@ class ConfigurationTest {
                 Ipv4Address.parse("10.0.0.50").bits(), SimNet.MAC_B.bits(), SimNet.B.bits());
         byte[] unicastOffer = h.udp(68, new byte[] {2});
         loop.execute(() -> pair[0].inject(unicastOffer));
-        loop.runFor(1_000_000);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000));
         assertEquals(List.of("10.0.0.2>255.255.255.255", "10.0.0.2>10.0.0.50"), atClient);
         // Unicast from an unconfigured client is refused, not sent from 0.0.0.0.
         assertEquals(io.morgana.net.ipv4.SendStatus.NO_ADDRESS,
@@ -123,7 +125,7 @@ class ConfigurationTest {
         assertTrue(noAddr.getMessage().contains("no IPv4 address yet"), noAddr.getMessage());
 
         client.configureIpv4(Ipv4Prefix.parse("10.0.0.50/24"), Ipv4Address.parse("10.0.0.2"));
-        loop.runFor(1_000_000);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000));
         assertEquals(List.of(Ipv4Address.parse("10.0.0.50")), client.addresses());
         assertEquals(1, client.counters().get("arp.tx.requests"), "the new address is announced");
         int[] replies = {0};
@@ -131,12 +133,12 @@ class ConfigurationTest {
         loop.execute(() -> client.icmp().ping(SimNet.B.bits(), 1, 1, ByteBuffer.allocate(8)));
         // Off-subnet through the gateway (the server here): resolved by ARP for the gateway.
         loop.execute(() -> client.icmp().ping(Ipv4Address.parse("192.0.2.1").bits(), 1, 2, ByteBuffer.allocate(8)));
-        loop.runFor(10_000_000);
+        loop.runFor(java.time.Duration.ofNanos(10_000_000));
         assertEquals(1, replies[0]);
         assertEquals(1, server.counters().get("ipv4.rx.drop.not-for-us"), "192.0.2.1 went to the gateway's MAC");
 
         client.clearIpv4();
-        loop.runFor(1_000_000);
+        loop.runFor(java.time.Duration.ofNanos(1_000_000));
         assertEquals(List.of(), client.addresses());
         assertEquals(0, client.ipv4().address());
         client.close();
@@ -155,12 +157,14 @@ class ConfigurationTest {
             @Override public io.morgana.api.Flow connect(io.morgana.api.Endpoint r, java.time.Duration t) { return null; }
         };
         NetStack[] seen = {null};
-        try (SimNet net = new SimNet(31, Faults.NONE, 0, b -> b.tcp(s -> {
+        try (SimNet net = new SimNet(31, Faults.NONE, b -> b.tcp(s -> {
             seen[0] = s;
             return fake;
         }))) {
             assertEquals(fake, net.b.tcp());
             assertEquals(net.b, seen[0]);
         }
+        NetStack s = builder().ipv4(Ipv4Prefix.parse("10.0.0.9/24")).tcp(x -> fake).build().start();
+        assertEquals(fake, s.tcp(), "TCP is there as soon as start() returns, before the loop ran");
     }
 }

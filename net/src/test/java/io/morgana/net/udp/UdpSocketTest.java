@@ -20,16 +20,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The API's UdpSocket on virtual threads over two simulated stacks. */
+/** The API's UdpSocket used from participant virtual threads of a simulated loop (deterministic). */
 class UdpSocketTest {
 
-    static SimNet net(long seed) { return new SimNet(seed, Faults.NONE, 500_000, b -> b); }
+    static SimNet net(long seed) { return new SimNet(seed, Faults.NONE); }
 
     @Test
     void echoOfDatagramsFrom1To8000BytesOnVirtualThreads() throws Exception {
         try (SimNet net = net(20)) {
             UdpSocket server = net.b.udp().bind(7);
-            Thread.ofVirtual().start(() -> {
+            net.loop.spawn("server", () -> {
                 ByteBuffer buf = ByteBuffer.allocate(65_536);
                 try {
                     while (true) {
@@ -47,7 +47,7 @@ class UdpSocketTest {
             client.receiveTimeout(Duration.ofSeconds(5));
             int count = 120;
             CompletableFuture<Integer> done = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
+            net.loop.spawn("client", () -> {
                 SplittableRandom r = new SplittableRandom(21);
                 ByteBuffer in = ByteBuffer.allocate(9000);
                 int ok = 0;
@@ -69,7 +69,7 @@ class UdpSocketTest {
                     done.completeExceptionally(e);
                 }
             });
-            assertTrue(net.loop.runUntil(done::isDone, 60_000_000_000L), "echo did not finish");
+            assertTrue(net.loop.runUntil(done::isDone, java.time.Duration.ofNanos(60_000_000_000L)), "echo did not finish");
             assertEquals(count, done.get());
             server.close();
             assertEquals(0, net.b.counters().get("udp.rx.drop.queue-full"));
@@ -82,7 +82,7 @@ class UdpSocketTest {
             UdpSocket s = net.a.udp().bind(9000);
             s.receiveTimeout(Duration.ofSeconds(30));
             AtomicReference<Throwable> thrown = new AtomicReference<>();
-            Thread t = Thread.ofVirtual().start(() -> {
+            net.loop.spawn("timeout", () -> {
                 try {
                     s.receive(ByteBuffer.allocate(10));
                 } catch (Throwable e) {
@@ -90,23 +90,23 @@ class UdpSocketTest {
                 }
             });
             long start = net.loop.nanoTime();
-            assertTrue(net.loop.runUntil(() -> thrown.get() != null, 60_000_000_000L));
+            assertTrue(net.loop.runUntil(() -> thrown.get() != null, java.time.Duration.ofNanos(60_000_000_000L)));
             assertTrue(thrown.get() instanceof SocketTimeoutException, String.valueOf(thrown.get()));
             assertTrue(net.loop.nanoTime() - start >= 30_000_000_000L, "virtual seconds passed");
-            t.join();
 
             s.receiveTimeout(null);
             thrown.set(null);
-            Thread u = Thread.ofVirtual().start(() -> {
+            net.loop.spawn("closed", () -> {
                 try {
                     s.receive(ByteBuffer.allocate(10));
                 } catch (Throwable e) {
                     thrown.set(e);
                 }
             });
-            Thread.sleep(50);
+            net.run(1);
+            assertEquals(null, thrown.get(), "parked in receive");
             s.close();
-            u.join(5000);
+            net.run(1);
             assertTrue(thrown.get() instanceof ClosedChannelException, String.valueOf(thrown.get()));
             assertThrows(ClosedChannelException.class, () -> s.send(ByteBuffer.allocate(1), new Endpoint(SimNet.B, 1)));
             // The port is free again.

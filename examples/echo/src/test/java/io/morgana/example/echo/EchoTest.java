@@ -2,7 +2,6 @@ package io.morgana.example.echo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.runtime.Launcher;
@@ -124,8 +123,7 @@ class EchoTest {
         try (ServerSocket busy = new ServerSocket(0)) {
             int port = busy.getLocalPort();
             Launcher.Running e = Launcher.start(new Echo(), "unix", "--port=" + port);
-            int status = e.awaitExit(T);
-            assertNotEquals(0, status);
+            assertEquals(71, e.awaitExit(T), "EX_OSERR");
             String line = e.awaitLog("port " + port + " is already in use", T);
             assertTrue(line.contains("choose another port"), line);
         }

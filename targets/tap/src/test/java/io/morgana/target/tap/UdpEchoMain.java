@@ -1,28 +1,19 @@
 package io.morgana.target.tap;
 
-import io.morgana.api.Ipv4Prefix;
-import io.morgana.net.stack.NetStack;
-import java.util.concurrent.CountDownLatch;
+import io.morgana.runtime.Launcher;
+import java.time.Duration;
 
 /**
- * A UDP echo on port 7 over Morgana's stack on a TAP interface, for bench/udp:
- * {@code UdpEchoMain IFNAME NETNS A.B.C.D/LEN}. Runs until killed.
+ * The UDP echo appliance booted on the tap target, for bench/udp: {@code UdpEchoMain ARGS...}
+ * (the tap target's boot arguments, e.g. {@code --interface=t4tap-b0 --netns=NS --ipv4=10.4.50.2/24}).
+ * Prints {@code ready} once it serves, and runs until killed.
  */
 public final class UdpEchoMain {
     public static void main(String[] args) throws Exception {
-        TestLoop loop = new TestLoop();
-        TapLink link = new TapLink(TapDevice.open(args[0], args[1]), TapLink.randomMac(java.security.SecureRandom.getInstanceStrong()::nextBytes));
-        NetStack stack = NetStack.builder(link, loop).ipv4(Ipv4Prefix.parse(args[2])).build().start();
-        UdpEcho echo = new UdpEcho(stack, 7);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                echo.close();
-            } catch (InterruptedException ignored) {
-                // exiting anyway
-            }
-            stack.close();
-        }));
+        Launcher.Running app = Launcher.start(new UdpEchoAppliance(), "tap", args);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close));
+        app.awaitLog("echoing on udp port 7", Duration.ofSeconds(30));
         System.out.println("ready");
-        new CountDownLatch(1).await();
+        System.exit(app.awaitExit(Duration.ofDays(365)));
     }
 }

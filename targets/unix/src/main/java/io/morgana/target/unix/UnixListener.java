@@ -15,6 +15,8 @@ final class UnixListener implements Listener {
     private final ServerSocket socket;
     private final Endpoint local;
     private volatile boolean open = true;
+    /** Accept failures in a row (e.g. out of file descriptors): each waits longer, up to a second. */
+    private int failures;
 
     UnixListener(UnixStack stack, ServerSocket socket) {
         this.stack = stack;
@@ -27,8 +29,15 @@ final class UnixListener implements Listener {
         Socket s;
         try {
             s = socket.accept();
+            failures = 0;
         } catch (IOException e) {
             if (!open) throw new ClosedChannelException();
+            // Back off so that an accept loop retrying a lasting failure does not spin a core.
+            try {
+                Thread.sleep(Math.min(1000, 10L << Math.min(failures++, 7)));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
         s.setTcpNoDelay(true);
