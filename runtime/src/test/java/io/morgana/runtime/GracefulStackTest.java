@@ -108,13 +108,18 @@ class GracefulStackTest {
         };
     }
 
+    /** Boots {@link #server} on a fake stack holding {@code flow}; returns once it accepted it. */
+    static Launcher.Running boot(FakeStack stack, FakeFlow flow, Flow[] accepted, String grace) {
+        stack.incoming.add(flow);
+        Launcher.Running r = Launcher.start(server(accepted), targetWith(stack), "--stop-grace=" + grace);
+        r.awaitLog("accepted", T);
+        return r;
+    }
+
     @Test void openFlowsAreCutAfterTheGracePeriod() {
         FakeStack stack = new FakeStack();
         FakeFlow flow = new FakeFlow();
-        stack.incoming.add(flow);
-        Flow[] accepted = new Flow[1];
-        Launcher.Running r = Launcher.start(server(accepted), targetWith(stack), "--stop-grace=200ms");
-        r.awaitLog("accepted", T);
+        Launcher.Running r = boot(stack, flow, new Flow[1], "200ms");
         long t0 = System.nanoTime();
         r.stop();
         assertEquals(0, r.awaitExit(T));
@@ -127,10 +132,8 @@ class GracefulStackTest {
     @Test void aFlowThatFinishesWithinGraceIsNotCut() throws Exception {
         FakeStack stack = new FakeStack();
         FakeFlow flow = new FakeFlow();
-        stack.incoming.add(flow);
         Flow[] accepted = new Flow[1];
-        Launcher.Running r = Launcher.start(server(accepted), targetWith(stack), "--stop-grace=10s");
-        r.awaitLog("accepted", T);
+        Launcher.Running r = boot(stack, flow, accepted, "10s");
         long t0 = System.nanoTime();
         r.stop();
         r.awaitLog("stopping server", T);

@@ -198,7 +198,8 @@ public final class AuthServer {
     }
 
     private static String reasonKey(String s) {
-        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        // Digits dropped: a reason names a kind of fault, so hostile input cannot mint endless counter names.
+        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[0-9]+", "n").replaceAll("[^a-z]+", "-").replaceAll("^-|-$", "");
     }
 
     private List<byte[]> sign(List<byte[]> msgs, Tsig tsig, long now) {
