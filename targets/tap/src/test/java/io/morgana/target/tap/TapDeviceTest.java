@@ -44,6 +44,10 @@ class TapDeviceTest {
             ns.ip("link", "set", "t4tap-d0", "mtu", "1400");
             assertEquals(1400, tap.mtu(), "MTU is read from the interface each time");
             assertTrue(tap.up());
+            ns.ip("link", "set", "t4tap-d0", "down");
+            assertFalse(tap.up(), "the host side's state is read from the interface");
+            ns.ip("link", "set", "t4tap-d0", "up");
+            assertTrue(tap.up());
 
             // An ARP request for the kernel's address, from us (02:00:00:00:04:02, 10.4.1.2).
             byte[] arp = HexFormat.of().parseHex("ffffffffffff" + "020000000402" + "0806"
