@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Use</h2>
  * <pre>{@code
- * try (Netns ns = Netns.create("t4ns-ping")) {
+ * try (Netns ns = Netns.create("t4ns-ping")) {         // named t4ns-ping-PID
  *     ns.addTap("t4tap0", "10.4.0.1/24");
  *     try (Launcher.Running app = Launcher.start(new Echo(), "tap", ns.tapArgs("t4tap0", "--ipv4=10.4.0.2/24"))) {
  *         app.awaitLog("listening", Duration.ofSeconds(20));
@@ -98,17 +98,36 @@ public final class Netns implements AutoCloseable {
     }
 
     /**
-     * Creates namespace {@code name} (start it with your helper's prefix) with loopback up. A
-     * namespace of that name left over by a killed run is deleted first.
+     * Creates a namespace named {@code base-PID} (start {@code base} with your helper's prefix) with
+     * loopback up. The PID suffix keeps two concurrent runs of the same test (two worktrees, two
+     * helpers running one module) apart; namespaces of {@code base} left by runs whose process is
+     * gone are deleted first.
      */
-    public static Netns create(String name) {
-        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) throw new IllegalArgumentException("bad namespace name '" + name + "'");
+    public static Netns create(String base) {
+        if (!base.matches("[A-Za-z0-9_.-]{1,40}")) throw new IllegalArgumentException("bad namespace name '" + base + "'");
+        deleteOrphans(base);
+        String name = base + "-" + ProcessHandle.current().pid();
         Netns ns = new Netns(name);
         if (Files.exists(Path.of("/var/run/netns", name))) host("ip", "netns", "del", name);
         ns.checked(host("ip", "netns", "add", name), "ip netns add " + name);
         Runtime.getRuntime().addShutdownHook(ns.hook);
         ns.ip("link", "set", "lo", "up");
         return ns;
+    }
+
+    /** Deletes namespaces {@code base-PID} whose process no longer runs. */
+    private static void deleteOrphans(String base) {
+        try (var names = Files.list(Path.of("/var/run/netns"))) {
+            for (Path p : names.toList()) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(base + "-")) continue;
+                String suffix = n.substring(base.length() + 1);
+                if (!suffix.matches("[0-9]{1,10}")) continue;
+                if (ProcessHandle.of(Long.parseLong(suffix)).isEmpty()) host("ip", "netns", "del", n);
+            }
+        } catch (IOException e) {
+            // no /var/run/netns yet: nothing left over
+        }
     }
 
     public String name() { return name; }

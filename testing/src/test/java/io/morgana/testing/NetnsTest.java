@@ -19,7 +19,10 @@ class NetnsTest {
     @Test
     void tapAndVethLiveInTheNamespaceAndGoAwayOnClose() {
         Netns.Spawned sleeper;
+        String aName;
         try (Netns a = Netns.create("t4ns-harness-a"); Netns b = Netns.create("t4ns-harness-b")) {
+            aName = a.name();
+            assertEquals("t4ns-harness-a-" + ProcessHandle.current().pid(), aName);
             a.addTap("t4tap-h0", "10.4.99.1/24");
             String addr = a.ip("-4", "addr", "show", "dev", "t4tap-h0").stdout();
             assertTrue(addr.contains("10.4.99.1/24"), addr);
@@ -32,19 +35,21 @@ class NetnsTest {
             sleeper = a.spawn("sleep", "600");
             assertTrue(sleeper.process().isAlive());
         }
-        assertFalse(Files.exists(Path.of("/var/run/netns/t4ns-harness-a")));
+        assertFalse(Files.exists(Path.of("/var/run/netns", aName)));
         assertFalse(sleeper.process().isAlive(), "spawned processes are stopped on close");
     }
 
     @Test
     void aJvmThatExitsOrIsTerminatedWithoutClosingStillCleansUp() throws Exception {
         for (String mode : new String[] {"exit", "wait"}) {
-            String name = "t4ns-leak-" + mode;
+            String base = "t4ns-leak-" + mode;
             String javaBin = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), NetnsLeaker.class.getName(), name, mode)
+            Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), NetnsLeaker.class.getName(), base, mode)
                     .redirectErrorStream(true).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-            assertEquals("created " + name, out.readLine());
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("created " + base + "-"), line);
+            String name = line.substring("created ".length());
             assertTrue(Files.exists(Path.of("/var/run/netns", name)));
             if (mode.equals("wait")) p.destroy(); // SIGTERM
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));

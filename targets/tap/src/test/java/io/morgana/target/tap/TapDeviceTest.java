@@ -19,44 +19,59 @@ import org.junit.jupiter.api.Test;
 @Privileged
 class TapDeviceTest {
 
-    @Test
-    void attachesInsideANamespaceAndExchangesFramesWithTheKernel() throws Exception {
-        try (Netns ns = Netns.create("t4ns-dev")) {
-            ns.addTap("t4tap-d0", "10.4.1.1/24");
-            TapDevice tap = TapDevice.open("t4tap-d0", ns.name());
+    interface WithTap {
+        void run(Netns ns, TapDevice tap) throws Exception;
+    }
+
+    /** Runs {@code body} with TAP {@code ifname} (kernel side 10.4.1.1/24) of a fresh namespace opened. */
+    static void withTap(String nsName, String ifname, WithTap body) throws Exception {
+        try (Netns ns = Netns.create(nsName)) {
+            ns.addTap(ifname, "10.4.1.1/24");
+            TapDevice tap = TapDevice.open(ifname, ns.name());
             try {
-                assertFalse(tap.created());
-                assertEquals(1500, tap.mtu());
-                ns.ip("link", "set", "t4tap-d0", "mtu", "1400");
-                assertEquals(1400, tap.mtu(), "MTU is read from the interface each time");
-                assertTrue(tap.up());
-
-                // An ARP request for the kernel's address, from us (02:00:00:00:04:02, 10.4.1.2).
-                byte[] arp = HexFormat.of().parseHex("ffffffffffff" + "020000000402" + "0806"
-                        + "0001080006040001" + "020000000402" + "0a040102" + "000000000000" + "0a040101");
-                Arena arena = Arena.ofAuto();
-                MemorySegment out = arena.allocate(64);
-                MemorySegment.copy(arp, 0, out, ValueLayout.JAVA_BYTE, 0, arp.length);
-                assertTrue(tap.write(out, arp.length));
-
-                MemorySegment in = arena.allocate(2048);
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                boolean gotReply = false;
-                while (!gotReply && System.nanoTime() < deadline) {
-                    int n = tap.read(in);
-                    if (n == 0) {
-                        Thread.sleep(5);
-                        continue;
-                    }
-                    ByteBuffer f = in.asSlice(0, n).asByteBuffer();
-                    // ARP reply (op 2) to our MAC, saying who has 10.4.1.1
-                    gotReply = n >= 42 && f.getShort(12) == 0x0806 && f.getShort(20) == 2 && f.getInt(28) == 0x0a040101;
-                }
-                assertTrue(gotReply, "the kernel answers our ARP request through the TAP");
+                body.run(ns, tap);
             } finally {
                 tap.release();
             }
         }
+    }
+
+    @Test
+    void attachesInsideANamespaceAndExchangesFramesWithTheKernel() throws Exception {
+        withTap("t4ns-dev", "t4tap-d0", (ns, tap) -> {
+            assertFalse(tap.created());
+            assertEquals(1500, tap.mtu());
+            ns.ip("link", "set", "t4tap-d0", "mtu", "1400");
+            assertEquals(1400, tap.mtu(), "MTU is read from the interface each time");
+            assertTrue(tap.up());
+            ns.ip("link", "set", "t4tap-d0", "down");
+            assertFalse(tap.up(), "the host side's state is read from the interface");
+            ns.ip("link", "set", "t4tap-d0", "up");
+            assertTrue(tap.up());
+
+            // An ARP request for the kernel's address, from us (02:00:00:00:04:02, 10.4.1.2).
+            byte[] arp = HexFormat.of().parseHex("ffffffffffff" + "020000000402" + "0806"
+                    + "0001080006040001" + "020000000402" + "0a040102" + "000000000000" + "0a040101");
+            Arena arena = Arena.ofAuto();
+            MemorySegment out = arena.allocate(64);
+            MemorySegment.copy(arp, 0, out, ValueLayout.JAVA_BYTE, 0, arp.length);
+            assertTrue(tap.write(out, arp.length));
+
+            MemorySegment in = arena.allocate(2048);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            boolean gotReply = false;
+            while (!gotReply && System.nanoTime() < deadline) {
+                int n = tap.read(in);
+                if (n == 0) {
+                    Thread.sleep(5);
+                    continue;
+                }
+                ByteBuffer f = in.asSlice(0, n).asByteBuffer();
+                // ARP reply (op 2) to our MAC, saying who has 10.4.1.1
+                gotReply = n >= 42 && f.getShort(12) == 0x0806 && f.getShort(20) == 2 && f.getInt(28) == 0x0a040101;
+            }
+            assertTrue(gotReply, "the kernel answers our ARP request through the TAP");
+        });
     }
 
     @Test
@@ -84,17 +99,11 @@ class TapDeviceTest {
 
     @Test
     void noticesWhenTheInterfaceIsDeletedUnderIt() throws Exception {
-        try (Netns ns = Netns.create("t4ns-dev3")) {
-            ns.addTap("t4tap-d3", "10.4.1.1/24");
-            TapDevice tap = TapDevice.open("t4tap-d3", ns.name());
-            try {
-                MemorySegment buf = Arena.ofAuto().allocate(2048);
-                while (tap.awaitReadable(300) == TapDevice.Wait.READABLE) tap.read(buf); // the kernel's own IPv6 chatter
-                ns.ip("link", "del", "t4tap-d3");
-                assertEquals(TapDevice.Wait.GONE, tap.awaitReadable(2000), "not a busy loop on an error descriptor");
-            } finally {
-                tap.release();
-            }
-        }
+        withTap("t4ns-dev3", "t4tap-d3", (ns, tap) -> {
+            MemorySegment buf = Arena.ofAuto().allocate(2048);
+            while (tap.awaitReadable(300) == TapDevice.Wait.READABLE) tap.read(buf); // the kernel's own IPv6 chatter
+            ns.ip("link", "del", "t4tap-d3");
+            assertEquals(TapDevice.Wait.GONE, tap.awaitReadable(2000), "not a busy loop on an error descriptor");
+        });
     }
 }

@@ -75,7 +75,7 @@ class TapDhcpTest {
                 // The host side goes down and up: the client checks its lease by INIT-REBOOT and keeps it.
                 long renewed = dhcp.counters().get("dhcp.renewed");
                 ns.ip("link", "set", TAP, "down");
-                Thread.sleep(2500);
+                Thread.sleep(4000); // the reader looks once a second; leave it several looks on a loaded machine
                 ns.ip("link", "set", TAP, "up");
                 await(Duration.ofSeconds(15), () -> dhcp.counters().get("dhcp.renewed") > renewed, dnsmasq::log);
                 assertTrue(dnsmasq.log().contains("DHCPREQUEST(" + TAP + ") " + us + " 02:00:00:00:04:05"), dnsmasq.log());

@@ -19,11 +19,19 @@ class TapLinkTest {
         try (Netns ns = Netns.create("t4ns-link"); TestLoop loop = new TestLoop()) {
             ns.addTap("t4tap-l0", "10.4.2.1/24");
             TapLink link = new TapLink(TapDevice.open("t4tap-l0", ns.name()), MacAddress.parse("02:00:00:00:04:02"));
+            java.util.concurrent.atomic.AtomicInteger ups = new java.util.concurrent.atomic.AtomicInteger();
+            link.onLinkUp(ups::incrementAndGet);
             NetStack stack = NetStack.builder(link, loop).ipv4(Ipv4Prefix.parse("10.4.2.2/24")).build().start();
             try {
                 Netns.Result r = ns.exec(Duration.ofSeconds(20), "ping", "-c", "5", "-i", "0.05", "-w", "10", "10.4.2.2");
                 assertEquals(0, r.exit(), r.output());
                 assertTrue(r.stdout().contains(" 0% packet loss"), r.output());
+
+                ns.ip("link", "set", "t4tap-l0", "down");
+                Thread.sleep(2500);
+                assertEquals(0, ups.get());
+                ns.ip("link", "set", "t4tap-l0", "up");
+                TapDhcpTest.await(java.time.Duration.ofSeconds(5), () -> ups.get() == 1);
             } finally {
                 stack.close();
             }
