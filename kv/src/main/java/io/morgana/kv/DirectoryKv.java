@@ -100,10 +100,25 @@ public final class DirectoryKv implements KvRw {
         return p;
     }
 
+    /**
+     * The real path (links resolved, inside the root) of the regular file {@code key} names. Reads
+     * open this path without following a link in its last component, so a link swapped in after
+     * the check cannot lead a read outside.
+     */
     private Path value(Key key) throws KvException {
         Path p = existing(key);
         if (!Files.isRegularFile(p)) throw new NoSuchKeyException(key);
-        return p;
+        try {
+            Path real = p.toRealPath();
+            if (!real.startsWith(root)) throw new NoSuchKeyException(key);
+            return real;
+        } catch (IOException e) {
+            throw failure(key, e);
+        }
+    }
+
+    private static FileChannel openForReading(Path real) throws IOException {
+        return FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override public Optional<Kind> kind(Key key) throws KvException {
@@ -116,7 +131,7 @@ public final class DirectoryKv implements KvRw {
 
     @Override public ByteBuffer get(Key key) throws KvException {
         Path p = value(key);
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (FileChannel ch = openForReading(p)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) throw new KvException("'" + key + "' is larger than 2 GiB: read it in ranges");
             if (size >= MAP_THRESHOLD) return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
@@ -130,7 +145,7 @@ public final class DirectoryKv implements KvRw {
 
     @Override public ByteBuffer get(Key key, long offset, int length) throws KvException {
         Path p = value(key);
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (FileChannel ch = openForReading(p)) {
             long size = ch.size();
             if (offset < 0 || length < 0 || offset > size) {
                 throw new KvException("offset " + offset + " is past the end of '" + key + "' (" + size + " bytes)");

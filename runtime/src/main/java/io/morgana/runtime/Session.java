@@ -271,7 +271,11 @@ final class Session implements Boot {
             throw new BootException(BootException.USAGE, "--logs: " + e.getMessage());
         }
         args.loadFiles();
-        if (manifest.needs(Device.Kind.STACK)) stack = target.openStack(this);
+        if (manifest.needs(Device.Kind.STACK)) {
+            Stack s = target.openStack(this);
+            // Every target's stack stops gracefully: the runtime keeps track where the target does not.
+            stack = s instanceof StoppableStack ? s : new GracefulStack(s);
+        }
         for (Device d : manifest.devices()) {
             switch (d.kind()) {
                 case KV_RO -> kvRo.put(d.name(), openKvRo(d));

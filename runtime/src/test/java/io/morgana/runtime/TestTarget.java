@@ -6,7 +6,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** A target for runtime tests: provides what it is told to, no network stack. */
-public final class TestTarget implements Target {
+public class TestTarget implements Target {
 
     private final String name;
     private final Set<Device.Kind> provides;

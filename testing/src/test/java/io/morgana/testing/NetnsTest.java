@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @Privileged(tools = "ping")
@@ -31,5 +34,21 @@ class NetnsTest {
         }
         assertFalse(Files.exists(Path.of("/var/run/netns/t4ns-harness-a")));
         assertFalse(sleeper.process().isAlive(), "spawned processes are stopped on close");
+    }
+
+    @Test
+    void aJvmThatExitsOrIsTerminatedWithoutClosingStillCleansUp() throws Exception {
+        for (String mode : new String[] {"exit", "wait"}) {
+            String name = "t4ns-leak-" + mode;
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), NetnsLeaker.class.getName(), name, mode)
+                    .redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            assertEquals("created " + name, out.readLine());
+            assertTrue(Files.exists(Path.of("/var/run/netns", name)));
+            if (mode.equals("wait")) p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertFalse(Files.exists(Path.of("/var/run/netns", name)), "the shutdown hook deleted " + name + " (" + mode + ")");
+        }
     }
 }

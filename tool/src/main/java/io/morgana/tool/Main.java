@@ -39,7 +39,10 @@ public final class Main implements Runnable {
                 line.getErr().flush();
                 return t.exitStatus();
             }
-            throw e;
+            line.getErr().println("morgana: unexpected " + e + " — a bug in the tool; please report it with the trace below.");
+            e.printStackTrace(line.getErr());
+            line.getErr().flush();
+            return ToolException.SOFTWARE;
         });
         cl.setParameterExceptionHandler((e, args2) -> {
             PrintWriter err = e.getCommandLine().getErr();

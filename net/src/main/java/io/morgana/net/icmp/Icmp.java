@@ -90,7 +90,7 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
                 IcmpPacket.writeHeader(out, 0, IcmpPacket.ECHO_REPLY, 0, view.restOfHeader());
                 out.put(IcmpPacket.HEADER_LENGTH, b, view.dataOffset(), view.dataLength());
                 IcmpPacket.fillChecksum(out, 0, len);
-                if (ipv4.send(d.source(), Ipv4Service.PROTO_ICMP, len, 0).ok()) txEchoReplies.inc();
+                if (ipv4.send(d.source(), Ipv4Service.PROTO_ICMP, len, d.tos() << Ipv4Service.TOS_SHIFT).ok()) txEchoReplies.inc();
             }
             case IcmpPacket.ECHO_REPLY -> {
                 rxEchoReplies.inc();

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 
 /**
  * IPv4 fragment reassembly with bounded memory: at most {@link Limits#maxDatagrams} datagrams in
- * flight (the oldest is evicted for a new one), {@link Limits#maxFragments} fragments each,
+ * flight (the oldest is evicted for a new one; a source holding a quarter of them evicts its own), {@link Limits#maxFragments} fragments each,
  * {@link Limits#maxBytes} bytes of reassembly buffers in all (the oldest others are evicted to make
  * room), and a timeout. Overlapping fragments drop the whole datagram (RFC 5722's rule, applied to
  * IPv4 too: overlaps are how reassembly attacks work); an exact duplicate is ignored. Datagrams
@@ -99,7 +99,7 @@ public final class Reassembler {
         int slot = find(p.source(), p.destination(), p.identification(), p.protocol());
         Datagram d;
         if (slot < 0) {
-            slot = freeSlot();
+            slot = freeSlot(p.source());
             d = pool.poll();
             if (d == null) d = new Datagram(limits.maxFragments());
             d.reset();
@@ -223,9 +223,26 @@ public final class Reassembler {
         return -1;
     }
 
-    private int freeSlot() {
-        for (int i = 0; i < slots.length; i++) if (slots[i] == null) return i;
-        int victim = oldestExcept(-1);
+    /**
+     * A slot for a new datagram from {@code source}. A source that already holds a quarter of the
+     * slots gives up its own oldest, so that one flooding host cannot evict everybody else's
+     * datagrams; otherwise a free slot, or the oldest datagram's.
+     */
+    private int freeSlot(int source) {
+        int mine = 0, oldestMine = -1, free = -1;
+        for (int i = 0; i < slots.length; i++) {
+            Datagram d = slots[i];
+            if (d == null) {
+                if (free < 0) free = i;
+            } else if (d.source == source) {
+                mine++;
+                if (oldestMine < 0 || d.created - slots[oldestMine].created < 0) oldestMine = i;
+            }
+        }
+        int victim;
+        if (mine >= Math.max(1, slots.length / 4)) victim = oldestMine;
+        else if (free >= 0) return free;
+        else victim = oldestExcept(-1);
         drop(victim, Reason.FRAG_EVICTED);
         return victim;
     }

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * Where the log lines of one running appliance go, and which pass ({@link LogSpec}). One line per
- * record: {@code 2026-11-23T16:13:08.123Z INFO  [tcp] message}, then the exception's stack trace.
+ * record: {@code 2026-11-23T16:13:08.123Z INFO  [tcp] message} (control characters in the message
+ * escaped), then the exception's stack trace.
  *
  * <p>A process has a {@link #global()} sink writing to stderr; an in-process launch (tests) binds a
  * capturing sink to its threads with {@link #bindToCurrentThread}, which threads started from them
@@ -68,7 +69,8 @@ public final class LogSink {
             case INFO -> "INFO ";
             case DEBUG -> "DEBUG";
             default -> "TRACE";
-        }).append(" [").append(source).append("] ").append(message);
+        }).append(" [").append(source).append("] ");
+        appendEscaped(sb, message);
         if (thrown != null) {
             java.io.StringWriter w = new java.io.StringWriter();
             thrown.printStackTrace(new java.io.PrintWriter(w));
@@ -89,6 +91,26 @@ public final class LogSink {
         }
         if (out != null) out.println(line);
         for (Consumer<String> l : ls) l.accept(line);
+    }
+
+    /**
+     * Appends {@code text} with control characters escaped ({@code \n}, {@code \r}, {@code \xNN}; C1 controls
+     * and line/paragraph separators as {@code \}{@code uNNNN}):
+     * a message that carries hostile input (a request path, a DNS name) cannot forge log lines.
+     */
+    static void appendEscaped(StringBuilder sb, String text) {
+        if (text == null) {
+            sb.append("null");
+            return;
+        }
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x7f && c < 0xa0 || c == 0x2028 || c == 0x2029) sb.append(String.format("\\u%04x", (int) c));
+            else if (c >= 0x20 || c == '\t') sb.append(c);
+            else if (c == '\n') sb.append("\\n");
+            else if (c == '\r') sb.append("\\r");
+            else sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+        }
     }
 
     /** The lines captured so far (empty for a sink that does not capture). */

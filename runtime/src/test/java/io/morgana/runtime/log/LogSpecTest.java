@@ -64,4 +64,12 @@ class LogSpecTest {
         assertTrue(sink.await("line " + (LogSink.MAX_CAPTURED + 5), 10) != null);
         assertTrue(sink.lines().getFirst().endsWith("line " + LogSink.MAX_CAPTURED / 2), "the oldest half went first");
     }
+
+    @Test void controlCharactersInMessagesCannotForgeLines() {
+        LogSink sink = LogSink.capturing(null);
+        sink.write(Level.WARNING, "http", "bad path /x\n2026-01-01T00:00:00.000Z ERROR [boot] forged\r\u0007\u2028\u0085é", null);
+        assertEquals(1, sink.lines().size());
+        assertTrue(sink.lines().getFirst().endsWith("[http] bad path /x\\n2026-01-01T00:00:00.000Z ERROR [boot] forged\\r\\x07\\u2028\\u0085é"),
+                sink.lines().getFirst());
+    }
 }

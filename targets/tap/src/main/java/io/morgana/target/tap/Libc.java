@@ -23,7 +23,7 @@ final class Libc {
     static final int AF_INET = 2, SOCK_DGRAM = 2;
     static final int CLONE_NEWNET = 0x40000000;
     static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
-    static final short POLLIN = 1;
+    static final short POLLIN = 1, POLLERR = 8, POLLHUP = 0x10, POLLNVAL = 0x20;
 
     // <linux/if_tun.h>
     static final long TUNSETIFF = 0x400454caL;

@@ -220,8 +220,8 @@ public final class TapDevice implements AutoCloseable {
         return -1;
     }
 
-    /** What {@link #awaitReadable} saw. */
-    public enum Wait { READABLE, TIMEOUT, CLOSED }
+    /** What {@link #awaitReadable} saw: a frame, nothing yet, our own close, or the interface deleted. */
+    public enum Wait { READABLE, TIMEOUT, CLOSED, GONE }
 
     /**
      * Blocks until a frame can be read, the device is closed, or {@code timeoutMillis} pass
@@ -232,7 +232,9 @@ public final class TapDevice implements AutoCloseable {
             int n = Libc.poll(rxCapture, pollFds, 2, timeoutMillis);
             if (closed) return Wait.CLOSED;
             if (n == 0) return Wait.TIMEOUT;
-            if (n > 0 && (pollFds.get(ValueLayout.JAVA_SHORT, 6) & Libc.POLLIN) != 0) return Wait.READABLE;
+            short revents = pollFds.get(ValueLayout.JAVA_SHORT, 6);
+            if (n > 0 && (revents & Libc.POLLIN) != 0) return Wait.READABLE;
+            if (n > 0 && (revents & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) != 0) return Wait.GONE;
             if (n < 0 && Libc.errno(rxCapture) != Libc.EINTR) return Wait.CLOSED;
         }
         return Wait.CLOSED;

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * through one reused off-heap transmit buffer. A full kernel queue drops the frame (counted).
  */
 public final class TapLink implements Link {
+    private static final System.Logger LOG = System.getLogger("tap");
 
     /** Frames the reader may have in flight towards the loop. */
     static final int SLOTS = 256;
@@ -152,7 +153,17 @@ public final class TapLink implements Link {
             post();
             batch = 0;
             checkLinkState();
-            if (device.awaitReadable(1000) == TapDevice.Wait.CLOSED) return;
+            switch (device.awaitReadable(1000)) {
+                case CLOSED -> {
+                    return;
+                }
+                case GONE -> {
+                    LOG.log(System.Logger.Level.ERROR, "TAP interface " + device.name()
+                            + " was deleted on the host; no more frames will pass (restart to attach again)");
+                    return;
+                }
+                case READABLE, TIMEOUT -> { }
+            }
         }
     }
 

@@ -81,4 +81,20 @@ class TapDeviceTest {
         e = assertThrows(BootException.class, () -> TapDevice.open("this-name-is-far-too-long", null));
         assertEquals(BootException.USAGE, e.exitStatus());
     }
+
+    @Test
+    void noticesWhenTheInterfaceIsDeletedUnderIt() throws Exception {
+        try (Netns ns = Netns.create("t4ns-dev3")) {
+            ns.addTap("t4tap-d3", "10.4.1.1/24");
+            TapDevice tap = TapDevice.open("t4tap-d3", ns.name());
+            try {
+                MemorySegment buf = Arena.ofAuto().allocate(2048);
+                while (tap.awaitReadable(300) == TapDevice.Wait.READABLE) tap.read(buf); // the kernel's own IPv6 chatter
+                ns.ip("link", "del", "t4tap-d3");
+                assertEquals(TapDevice.Wait.GONE, tap.awaitReadable(2000), "not a busy loop on an error descriptor");
+            } finally {
+                tap.release();
+            }
+        }
+    }
 }

@@ -16,7 +16,6 @@ final class UnixFlow implements Flow {
 
     private static final int CHUNK = 64 * 1024;
 
-    private final UnixStack stack;
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -26,8 +25,7 @@ final class UnixFlow implements Flow {
     private byte[] readScratch;
     private byte[] writeScratch;
 
-    UnixFlow(UnixStack stack, Socket socket) throws IOException {
-        this.stack = stack;
+    UnixFlow(Socket socket) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -95,11 +93,7 @@ final class UnixFlow implements Flow {
     @Override public void close() throws IOException {
         if (closed) return;
         closed = true;
-        try {
-            socket.close();
-        } finally {
-            stack.forget(this);
-        }
+        socket.close();
     }
 
     @Override public void abort() {
@@ -110,8 +104,6 @@ final class UnixFlow implements Flow {
             socket.close();
         } catch (IOException ignored) {
             // the socket is gone either way
-        } finally {
-            stack.forget(this);
         }
     }
 

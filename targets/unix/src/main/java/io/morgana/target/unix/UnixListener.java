@@ -11,15 +11,13 @@ import java.nio.channels.ClosedChannelException;
 /** A listening host socket. */
 final class UnixListener implements Listener {
 
-    private final UnixStack stack;
     private final ServerSocket socket;
     private final Endpoint local;
     private volatile boolean open = true;
     /** Accept failures in a row (e.g. out of file descriptors): each waits longer, up to a second. */
     private int failures;
 
-    UnixListener(UnixStack stack, ServerSocket socket) {
-        this.stack = stack;
+    UnixListener(ServerSocket socket) {
         this.socket = socket;
         this.local = UnixStack.endpoint(socket.getLocalSocketAddress());
     }
@@ -41,7 +39,7 @@ final class UnixListener implements Listener {
             throw e;
         }
         s.setTcpNoDelay(true);
-        UnixFlow f = stack.track(s);
+        UnixFlow f = new UnixFlow(s);
         UnixStack.LOG.log(System.Logger.Level.DEBUG, () -> "accepted " + f.remoteAddress() + " on port " + local.port());
         return f;
     }
@@ -50,7 +48,6 @@ final class UnixListener implements Listener {
 
     @Override public void close() {
         open = false;
-        stack.forget(this);
         try {
             socket.close();
         } catch (IOException ignored) {

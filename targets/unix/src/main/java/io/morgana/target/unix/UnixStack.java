@@ -8,7 +8,6 @@ import io.morgana.api.Stack;
 import io.morgana.api.Tcp;
 import io.morgana.api.Udp;
 import io.morgana.api.UdpSocket;
-import io.morgana.runtime.StoppableStack;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -22,22 +21,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link Stack} over the host's sockets. Blocking java.net sockets on virtual threads: a blocked
  * read parks its virtual thread, not a platform thread, so thousands of connections are cheap.
- * Keeps the open listeners, flows and UDP sockets so the runtime can stop gracefully.
+ * It keeps no state: the runtime tracks what the appliance opens for a graceful stop.
  */
-public final class UnixStack implements Stack, StoppableStack, AutoCloseable {
+public final class UnixStack implements Stack {
 
     static final System.Logger LOG = System.getLogger("unix");
-
-    private final Set<UnixListener> listeners = ConcurrentHashMap.newKeySet();
-    final Set<UnixFlow> flows = ConcurrentHashMap.newKeySet();
-    final Set<UnixUdpSocket> udpSockets = ConcurrentHashMap.newKeySet();
-    private final Object idle = new Object();
 
     private final Tcp tcp = new Tcp() {
         @Override public Listener listen(int port) throws IOException {
@@ -49,9 +41,7 @@ public final class UnixStack implements Stack, StoppableStack, AutoCloseable {
                 ss.close();
                 throw bindFailure("tcp", port, e);
             }
-            UnixListener l = new UnixListener(UnixStack.this, ss);
-            listeners.add(l);
-            return l;
+            return new UnixListener(ss);
         }
 
         @Override public Flow connect(Endpoint remote, Duration timeout) throws IOException {
@@ -64,15 +54,11 @@ public final class UnixStack implements Stack, StoppableStack, AutoCloseable {
                 s.close();
                 throw e;
             }
-            return track(s);
+            return new UnixFlow(s);
         }
     };
 
-    private final Udp udp = port -> {
-        UnixUdpSocket s = UnixUdpSocket.bind(this, port);
-        udpSockets.add(s);
-        return s;
-    };
+    private final Udp udp = UnixUdpSocket::bind;
 
     @Override public Tcp tcp() { return tcp; }
 
@@ -92,48 +78,6 @@ public final class UnixStack implements Stack, StoppableStack, AutoCloseable {
     }
 
     @Override public Map<String, Long> counters() { return Map.of(); }
-
-    UnixFlow track(Socket s) throws IOException {
-        UnixFlow f = new UnixFlow(this, s);
-        flows.add(f);
-        return f;
-    }
-
-    void forget(UnixFlow f) {
-        if (flows.remove(f)) {
-            synchronized (idle) {
-                idle.notifyAll();
-            }
-        }
-    }
-
-    void forget(UnixListener l) { listeners.remove(l); }
-
-    @Override public void stopAccepting() {
-        for (UnixListener l : List.copyOf(listeners)) l.close();
-    }
-
-    @Override public boolean awaitFlowsDone(Duration grace) throws InterruptedException {
-        long deadline = System.nanoTime() + grace.toNanos();
-        synchronized (idle) {
-            long left;
-            while (!flows.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(idle, left);
-            }
-            return flows.isEmpty();
-        }
-    }
-
-    @Override public void abortFlows() {
-        for (UnixFlow f : List.copyOf(flows)) f.abort();
-    }
-
-    /** Closes everything: listeners, flows (reset), UDP sockets. */
-    @Override public void close() {
-        stopAccepting();
-        abortFlows();
-        for (UnixUdpSocket s : List.copyOf(udpSockets)) s.close();
-    }
 
     /** A socket timeout in milliseconds: 0 (none) for null, zero or negative; at least 1 otherwise. */
     static int timeoutMillis(Duration timeout) {

@@ -29,8 +29,6 @@ public final class UnixTarget implements Target {
                         + "and sockets (run on target tap for Morgana's own stack)");
             }
         }
-        UnixStack stack = new UnixStack();
-        boot.onShutdown(stack);
-        return stack;
+        return new UnixStack();
     }
 }

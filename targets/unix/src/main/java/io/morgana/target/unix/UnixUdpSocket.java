@@ -17,20 +17,18 @@ final class UnixUdpSocket implements UdpSocket {
     /** Largest UDP payload over IPv4. */
     static final int MAX_PAYLOAD = 65_507;
 
-    private final UnixStack stack;
     private final DatagramSocket socket;
     private final Endpoint local;
     private final Object receiving = new Object();
     private final byte[] receiveBuffer = new byte[MAX_PAYLOAD];
     private volatile boolean closed;
 
-    private UnixUdpSocket(UnixStack stack, DatagramSocket socket) {
-        this.stack = stack;
+    private UnixUdpSocket(DatagramSocket socket) {
         this.socket = socket;
         this.local = UnixStack.endpoint(socket.getLocalSocketAddress());
     }
 
-    static UnixUdpSocket bind(UnixStack stack, int port) throws IOException {
+    static UnixUdpSocket bind(int port) throws IOException {
         DatagramSocket s = new DatagramSocket(null);
         try {
             s.bind(new InetSocketAddress(port));
@@ -38,7 +36,7 @@ final class UnixUdpSocket implements UdpSocket {
             s.close();
             throw UnixStack.bindFailure("udp", port, e);
         }
-        return new UnixUdpSocket(stack, s);
+        return new UnixUdpSocket(s);
     }
 
     @Override public Endpoint receive(ByteBuffer dst) throws IOException {
@@ -92,7 +90,6 @@ final class UnixUdpSocket implements UdpSocket {
     @Override public void close() {
         closed = true;
         socket.close();
-        stack.udpSockets.remove(this);
     }
 
     @Override public String toString() { return "udp socket on " + local; }
