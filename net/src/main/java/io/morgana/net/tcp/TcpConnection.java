@@ -488,14 +488,21 @@ public final class TcpConnection {
             // that retransmission was lost too; retransmit the holes again (the idea of RACK, RFC 8985).
             if (inRecovery && newlySacked > 0 && ack == sndUna && Seq.gt(board.highestEnd(sndUna), rxtMark) && Seq.gt(highRxt, sndUna)) {
                 engine.count("tcp.lost-retransmit");
-                highRxt = sndUna;
-                rxtMark = sndMax;
+                retransmitHead(now);
             }
         }
         probes = 0;
         if (Seq.gt(ack, sndUna)) {
             newAck(now, h, ack);
-        } else if (ack == sndUna && len == 0 && !h.has(FIN) && sndMax != sndUna && newWnd == sndWnd) {
+            if (state == State.CLOSED) return false;
+            if (sackOn && !inRecovery && board.size() > 0 && sndMax != sndUna && Seq.geq(sndUna, recoveryPoint)) {
+                // A cumulative ACK that still leaves SACKed data above a hole.
+                if (board.isLost(sndUna, smss)) enterRecovery(now);
+                else if (rackAt == NEVER) rackAt = now + Math.max(rtt.srtt() / 4, 1_000_000L);
+            }
+        } else if (ack == sndUna && sndMax != sndUna && (newlySacked > 0 || (len == 0 && !h.has(FIN) && newWnd == sndWnd))) {
+            // A duplicate ACK per RFC 5681, or any ACK SACKing new data (RFC 6675), whatever its
+            // window says (receivers that autotune change the window on every ACK).
             dupAck(now, newlySacked > 0);
         }
         if (Seq.lt(sndWl1, h.seq()) || (sndWl1 == h.seq() && Seq.leq(sndWl2, ack))) {
@@ -533,8 +540,15 @@ public final class TcpConnection {
                 inRecovery = false;
                 dupAcks = 0;
                 int flight = sndMax - sndUna;
-                cc.cwnd(sackOn ? cc.ssthresh() : Math.min(cc.ssthresh(), Math.max(flight, smss) + smss));
+                if (rtoLoss) {
+                    rtoLoss = false;
+                    if (dataAcked > 0) cc.onAck(now, dataAcked, flightBefore, rtt.srtt());
+                } else {
+                    cc.cwnd(sackOn ? cc.ssthresh() : Math.min(cc.ssthresh(), Math.max(flight, smss) + smss));
+                }
                 cc.onRecoveryEnd(now);
+            } else if (rtoLoss) {
+                if (dataAcked > 0) cc.onAck(now, dataAcked, flightBefore, rtt.srtt());
             } else if (!sackOn) {
                 retransmit(now, sndUna, Math.min(smss, segmentRoom(sndUna)));
                 cc.cwnd(cc.cwnd() - dataAcked + (dataAcked >= smss ? smss : 0));
@@ -602,6 +616,14 @@ public final class TcpConnection {
         int flight = sackOn ? pipe() : sndMax - sndUna;
         cc.onLoss(now, flight);
         timing = false;
+        retransmitHead(now);
+        if (!sackOn) cc.cwnd(cc.ssthresh() + 3 * smss);
+        rtoAt = now + currentRto();
+        if (LOG.isLoggable(Level.DEBUG)) log("fast retransmit at " + Integer.toUnsignedString(sndUna) + " cwnd=" + cc.cwnd());
+    }
+
+    /** Resends the segment at SND.UNA (up to the first SACKed byte) whatever the pipe says, as entering recovery does. */
+    private void retransmitHead(long now) {
         int len = Math.min(smss, segmentRoom(sndUna));
         if (sackOn) {
             int hole = board.size() > 0 ? Seq.min(board.start(0), sndUna + len) : sndUna + len;
@@ -609,9 +631,6 @@ public final class TcpConnection {
         }
         retransmit(now, sndUna, len);
         highRxt = sndUna + len;
-        if (!sackOn) cc.cwnd(cc.ssthresh() + 3 * smss);
-        rtoAt = now + currentRto();
-        if (LOG.isLoggable(Level.DEBUG)) log("fast retransmit at " + Integer.toUnsignedString(sndUna) + " cwnd=" + cc.cwnd());
     }
 
     /** RFC 6675 section 4: the sender's estimate of bytes in the network. */
@@ -625,7 +644,8 @@ public final class TcpConnection {
                 continue;
             }
             int end = i < n ? board.start(i) : sndMax;
-            boolean lost = i < n && board.isLost(seq, smss);
+            if (rtoLoss && Seq.lt(seq, rtoLostBelow) && Seq.gt(end, rtoLostBelow)) end = rtoLostBelow;
+            boolean lost = holeLost(seq, i < n);
             if (!lost) pipe += end - seq;
             if (Seq.gt(highRxt, seq)) pipe += Seq.min(end, highRxt) - seq;
             seq = end;
@@ -642,15 +662,24 @@ public final class TcpConnection {
                 seq = board.end(i++);
                 continue;
             }
-            if (i >= n || !board.isLost(seq, smss)) return false;
+            if (!holeLost(seq, i < n)) return false;
             highRxtCandidate = seq;
-            holeEnd = board.start(i);
+            holeEnd = i < n ? board.start(i) : sndMax;
+            if (rtoLoss && Seq.gt(holeEnd, rtoLostBelow)) holeEnd = rtoLostBelow;
             return true;
         }
         return false;
     }
 
+    /** A hole starting at {@code seq} is lost: SACKed data above it says so, or an RTO declared everything then outstanding lost. */
+    private boolean holeLost(int seq, boolean sackedAbove) {
+        return (rtoLoss && Seq.lt(seq, rtoLostBelow)) || (sackedAbove && board.isLost(seq, smss));
+    }
+
     private int highRxtCandidate;
+    /** After an RTO with SACK: everything unSACKed below {@link #rtoLostBelow} is lost (Linux's loss state). */
+    private boolean rtoLoss;
+    private int rtoLostBelow;
     /** SND.MAX when we last retransmitted: a SACK above it proves later data got through. */
     private int rxtMark;
 
@@ -977,11 +1006,9 @@ public final class TcpConnection {
         if (inRecovery) {
             // In recovery the same timer catches a lost retransmission that no later SACK exposed:
             // two round trips without progress at SND.UNA after resending it.
-            if (sndUna == ptoUna && Seq.gt(highRxt, sndUna)) {
+            if (sndUna == ptoUna) {
                 engine.count("tcp.lost-retransmit");
-                highRxt = sndUna;
-                rxtMark = sndMax;
-                sackRecoverySend(now);
+                retransmitHead(now);
             }
             return;
         }
@@ -1014,6 +1041,20 @@ public final class TcpConnection {
         }
         if (retries == 1) cc.onTimeout(now, sndMax - sndUna);
         else cc.cwnd(smss);
+        if (sackOn) {
+            // Everything outstanding and not SACKed is lost; resend it hole by hole under the pipe
+            // rule, slow-starting from one segment, and let later losses be repaired the same way.
+            inRecovery = true;
+            rtoLoss = true;
+            rtoLostBelow = sndMax;
+            recoveryPoint = sndMax;
+            dupAcks = 0;
+            highRxt = sndUna;
+            rtoAt = now + currentRto();
+            sackRecoverySend(now);
+            rtoAt = now + currentRto();
+            return;
+        }
         inRecovery = false;
         recoveryPoint = sndMax;
         // Like Linux, keep what the peer SACKed: going back N skips it (RFC 6675 section 5.1).
