@@ -59,6 +59,10 @@ public final class HttpServer implements FlowHandler {
         }
         try {
             new HttpConnection(this, flow).run();
+        } catch (IOException e) {
+            // A client that resets or vanishes mid-exchange is ordinary traffic, not a server fault.
+            count("http.conn.io-error");
+            LOG.log(System.Logger.Level.DEBUG, () -> flow.remoteAddress() + ": connection ended: " + e);
         } finally {
             active.decrementAndGet();
         }
