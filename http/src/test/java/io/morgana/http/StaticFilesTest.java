@@ -1,0 +1,169 @@
+package io.morgana.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Static file semantics: RFC 9110 conditionals and ranges, content negotiation of precompressed siblings. */
+class StaticFilesTest {
+    static final Instant MODIFIED = Instant.parse("2026-01-02T03:04:05Z");
+    static final byte[] BIG = new byte[100_000];
+
+    static {
+        for (int i = 0; i < BIG.length; i++) BIG[i] = (byte) (i * 7 + i / 251);
+    }
+
+    final MapKv kv = new MapKv(Map.of(
+            "index.html", bytes("<h1>home</h1>"),
+            "404.html", bytes("<h1>missing</h1>"),
+            "docs/index.html", bytes("<h1>docs</h1>"),
+            "style.css", bytes("body{}"),
+            "style.css.gz", bytes("GZ-BYTES"),
+            "style.css.br", bytes("BR-BYTES"),
+            "big.bin", BIG), MODIFIED);
+    final StaticFiles files = StaticFiles.of(kv);
+
+    static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    HttpResponse get(String target, String... headers) throws Exception {
+        return files.handle(HttpRequest.of("GET", target, Headers.of(headers), InputStream.nullInputStream()));
+    }
+
+    @Test
+    void servesAValueWithValidators() throws Exception {
+        HttpResponse r = get("/big.bin");
+        assertEquals(200, r.status());
+        assertArrayEquals(BIG, r.bodyBytes());
+        assertEquals("application/octet-stream", r.headers().get("Content-Type"));
+        assertEquals("Fri, 02 Jan 2026 03:04:05 GMT", r.headers().get("Last-Modified"));
+        assertTrue(r.headers().get("ETag").matches("\"[0-9a-f]{32}\""), r.headers().get("ETag"));
+        assertEquals("bytes", r.headers().get("Accept-Ranges"));
+    }
+
+    @Test
+    void directoriesRedirectThenServeTheirIndex() throws Exception {
+        HttpResponse redirect = get("/docs?x=1");
+        assertEquals(301, redirect.status());
+        assertEquals("/docs/?x=1", redirect.headers().get("Location"));
+        assertEquals("<h1>docs</h1>", new String(get("/docs/").bodyBytes(), StandardCharsets.UTF_8));
+        assertEquals("<h1>home</h1>", new String(get("/").bodyBytes(), StandardCharsets.UTF_8));
+        assertEquals("text/html; charset=utf-8", get("/").headers().get("Content-Type"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/nope", "/../index.html", "/%2e%2e/index.html", "/docs%2findex.html", "/a%00b", "/style.css/", "/%zz", "/%c3"})
+    void missesGetThe404Page(String target) throws Exception {
+        HttpResponse r = get(target);
+        assertEquals(404, r.status());
+        assertEquals("<h1>missing</h1>", new String(r.bodyBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void onlyGetAndHead() throws Exception {
+        HttpResponse r = files.handle(HttpRequest.of("PUT", "/index.html", new Headers(), InputStream.nullInputStream()));
+        assertEquals(405, r.status());
+        assertEquals("GET, HEAD", r.headers().get("Allow"));
+    }
+
+    @Test
+    void conditionalRequests() throws Exception {
+        String etag = get("/big.bin").headers().get("ETag");
+        assertEquals(304, get("/big.bin", "If-None-Match", etag).status());
+        assertEquals(304, get("/big.bin", "If-None-Match", "\"x\", W/" + etag).status());
+        assertEquals(304, get("/big.bin", "If-None-Match", "*").status());
+        assertEquals(200, get("/big.bin", "If-None-Match", "\"other\"").status());
+        assertEquals(0, get("/big.bin", "If-None-Match", etag).bodyBytes().length);
+        assertEquals(304, get("/big.bin", "If-Modified-Since", "Fri, 02 Jan 2026 03:04:05 GMT").status());
+        assertEquals(304, get("/big.bin", "If-Modified-Since", "Friday, 02-Jan-26 03:04:05 GMT").status());
+        assertEquals(200, get("/big.bin", "If-Modified-Since", "Fri, 02 Jan 2026 03:04:04 GMT").status());
+        assertEquals(200, get("/big.bin", "If-Modified-Since", "not a date").status());
+        // If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3)
+        assertEquals(200, get("/big.bin", "If-None-Match", "\"other\"", "If-Modified-Since", "Fri, 02 Jan 2026 03:04:05 GMT").status());
+        assertEquals(412, get("/big.bin", "If-Match", "\"other\"").status());
+        assertEquals(412, get("/big.bin", "If-Match", "W/" + etag).status());
+        assertEquals(200, get("/big.bin", "If-Match", etag).status());
+        assertEquals(412, get("/big.bin", "If-Unmodified-Since", "Thu, 01 Jan 2026 00:00:00 GMT").status());
+    }
+
+    @Test
+    void singleRange() throws Exception {
+        HttpResponse r = get("/big.bin", "Range", "bytes=100-199");
+        assertEquals(206, r.status());
+        assertEquals("bytes 100-199/100000", r.headers().get("Content-Range"));
+        assertArrayEquals(Arrays.copyOfRange(BIG, 100, 200), r.bodyBytes());
+        assertArrayEquals(Arrays.copyOfRange(BIG, 99_900, 100_000), get("/big.bin", "Range", "bytes=-100").bodyBytes());
+        assertArrayEquals(Arrays.copyOfRange(BIG, 99_990, 100_000), get("/big.bin", "Range", "bytes=99990-").bodyBytes());
+        assertEquals("bytes 99990-99999/100000", get("/big.bin", "Range", "bytes=99990-200000").headers().get("Content-Range"));
+    }
+
+    @Test
+    void multipleRangesAreMultipart() throws Exception {
+        HttpResponse r = get("/big.bin", "Range", "bytes=0-9, 50-59");
+        assertEquals(206, r.status());
+        String type = r.headers().get("Content-Type");
+        assertTrue(type.startsWith("multipart/byteranges; boundary="), type);
+        String boundary = type.substring(type.indexOf('=') + 1);
+        String body = new String(r.bodyBytes(), StandardCharsets.ISO_8859_1);
+        String part1 = "--" + boundary + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 0-9/100000\r\n\r\n"
+                + new String(BIG, 0, 10, StandardCharsets.ISO_8859_1);
+        String part2 = "\r\n--" + boundary + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 50-59/100000\r\n\r\n"
+                + new String(BIG, 50, 10, StandardCharsets.ISO_8859_1);
+        assertEquals(part1 + part2 + "\r\n--" + boundary + "--\r\n", body);
+    }
+
+    @Test
+    void unsatisfiableAndIgnoredRanges() throws Exception {
+        HttpResponse r = get("/big.bin", "Range", "bytes=100000-");
+        assertEquals(416, r.status());
+        assertEquals("bytes */100000", r.headers().get("Content-Range"));
+        assertEquals(200, get("/big.bin", "Range", "bytes=5-1").status());       // invalid: ignored
+        assertEquals(200, get("/big.bin", "Range", "lines=1-2").status());       // other unit: ignored
+        assertEquals(200, get("/big.bin", "Range", "bytes=" + "1-2,".repeat(20) + "3-4").status()); // too many
+        String etag = get("/big.bin").headers().get("ETag");
+        assertEquals(206, get("/big.bin", "Range", "bytes=0-0", "If-Range", etag).status());
+        assertEquals(200, get("/big.bin", "Range", "bytes=0-0", "If-Range", "\"stale\"").status());
+        assertEquals(206, get("/big.bin", "Range", "bytes=0-0", "If-Range", "Fri, 02 Jan 2026 03:04:05 GMT").status());
+    }
+
+    @Test
+    void precompressedSiblings() throws Exception {
+        HttpResponse plain = get("/style.css");
+        assertEquals("body{}", new String(plain.bodyBytes(), StandardCharsets.UTF_8));
+        assertNull(plain.headers().get("Content-Encoding"));
+        assertEquals("Accept-Encoding", plain.headers().get("Vary"));
+        HttpResponse gz = get("/style.css", "Accept-Encoding", "gzip, deflate");
+        assertEquals("gzip", gz.headers().get("Content-Encoding"));
+        assertEquals("GZ-BYTES", new String(gz.bodyBytes(), StandardCharsets.UTF_8));
+        assertEquals("text/css; charset=utf-8", gz.headers().get("Content-Type"));
+        HttpResponse br = get("/style.css", "Accept-Encoding", "gzip, br");
+        assertEquals("br", br.headers().get("Content-Encoding"));
+        assertEquals("gzip", get("/style.css", "Accept-Encoding", "br;q=0, gzip").headers().get("Content-Encoding"));
+        assertNull(get("/style.css", "Accept-Encoding", "identity").headers().get("Content-Encoding"));
+        assertNotEquals(plain.headers().get("ETag"), gz.headers().get("ETag"));
+        assertNull(get("/big.bin").headers().get("Vary"));
+    }
+
+    @Test
+    void bigBodyOverTheWireIsByteIdentical() throws Exception {
+        try (SocketFlow.Server s = new SocketFlow.Server(HttpServer.builder(files).build());
+                HttpClient c = new HttpClient(SocketFlow.connect(s.port()), "localhost")) {
+            assertArrayEquals(BIG, c.get("/big.bin").body());
+            assertArrayEquals(Arrays.copyOfRange(BIG, 100, 200), c.send("GET", "/big.bin", Headers.of("Range", "bytes=100-199"), null).body());
+            HttpClient.Response head = c.head("/big.bin");
+            assertEquals("100000", head.header("Content-Length"));
+            assertEquals(0, head.body().length);
+            assertEquals(200, c.get("/index.html").status());
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.morgana.kv;
+
+import io.morgana.api.Key;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * A read-only store of files packed into the appliance at build time (MirageOS calls this
+ * "crunch"): the class-path resources under {@code morgana/kv/NAME/}, which an appliance project
+ * keeps in {@code src/main/resources/morgana/kv/NAME/}. Loaded into memory once at boot, from a jar
+ * or a classes directory; reads take no lock. Last-modified times are the build's (jar entry or
+ * file times).
+ */
+public final class PackedKv extends TreeKv {
+
+    /** Where packed stores live on the class path. */
+    public static final String PREFIX = "morgana/kv/";
+
+    private PackedKv(TreeMap<String, Value> map) { super(Collections.unmodifiableNavigableMap(map)); }
+
+    @Override protected void beginRead() { }
+
+    @Override protected void endRead() { }
+
+    /**
+     * Loads store {@code name} from {@code loader}'s class path; empty if nothing is packed under
+     * that name.
+     *
+     * @throws UncheckedIOException if a resource cannot be read
+     */
+    public static java.util.Optional<PackedKv> load(ClassLoader loader, String name) {
+        String dir = PREFIX + name + "/";
+        TreeMap<String, Value> map = new TreeMap<>();
+        Set<String> seenJars = new HashSet<>();
+        try {
+            for (URL url : Collections.list(loader.getResources(PREFIX + name))) scan(url, dir, map, seenJars);
+            // Jars built without directory entries do not answer for a directory: look in every jar.
+            for (URL url : Collections.list(loader.getResources("META-INF/MANIFEST.MF"))) {
+                if (url.getProtocol().equals("jar")) scan(url, dir, map, seenJars);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the packed store '" + name + "': " + e.getMessage(), e);
+        }
+        return map.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new PackedKv(map));
+    }
+
+    private static void scan(URL url, String dir, TreeMap<String, Value> map, Set<String> seenJars) throws IOException {
+        switch (url.getProtocol()) {
+            case "file" -> {
+                Path root;
+                try {
+                    root = Path.of(url.toURI());
+                } catch (URISyntaxException e) {
+                    throw new IOException("bad resource URL " + url, e);
+                }
+                if (!Files.isDirectory(root)) return;
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                        String rel = root.relativize(f).toString().replace('\\', '/');
+                        if (!isKey(rel)) continue;
+                        map.put(rel, new Value(ByteBuffer.wrap(Files.readAllBytes(f)), Files.getLastModifiedTime(f).toInstant()));
+                    }
+                }
+            }
+            case "jar" -> {
+                JarURLConnection c = (JarURLConnection) url.openConnection();
+                c.setUseCaches(false);
+                URL jarUrl = c.getJarFileURL();
+                if (!seenJars.add(jarUrl.toString())) return;
+                Path jarPath;
+                try {
+                    jarPath = Path.of(jarUrl.toURI());
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    throw new IOException("cannot open jar " + jarUrl, e);
+                }
+                try (JarFile jar = new JarFile(jarPath.toFile())) {
+                    Enumeration<JarEntry> entries = jar.entries();
+                    while (entries.hasMoreElements()) {
+                        JarEntry e = entries.nextElement();
+                        if (e.isDirectory() || !e.getName().startsWith(dir)) continue;
+                        String rel = e.getName().substring(dir.length());
+                        if (!isKey(rel)) continue;
+                        try (InputStream in = jar.getInputStream(e)) {
+                            map.put(rel, new Value(ByteBuffer.wrap(in.readAllBytes()), Instant.ofEpochMilli(Math.max(0, e.getTime()))));
+                        }
+                    }
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static boolean isKey(String rel) {
+        try {
+            return !Key.parse(rel).isRoot() && Key.parse(rel).toString().equals(rel);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.morgana.kv;
+
+import io.morgana.api.Key;
+import io.morgana.api.KvException;
+import io.morgana.api.KvRo;
+import io.morgana.api.NoSuchKeyException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+
+/**
+ * The read side of the in-memory stores ({@link MemoryKv}, {@link PackedKv}): values in a sorted
+ * map from {@code a/b/c} to bytes; a dictionary exists while some value lies below it. Subclasses
+ * say how reads are guarded ({@link #beginRead}/{@link #endRead}).
+ */
+public abstract class TreeKv implements KvRo {
+
+    /** One stored value: read-only bytes, when it was set, and its digest once asked for. */
+    protected static final class Value {
+        final ByteBuffer bytes;
+        final Instant modified;
+        private volatile byte[] digest;
+
+        protected Value(ByteBuffer bytes, Instant modified) {
+            this.bytes = bytes.asReadOnlyBuffer();
+            this.modified = modified;
+        }
+
+        byte[] digest() {
+            byte[] d = digest;
+            if (d == null) digest = d = sha256(bytes.duplicate());
+            return d.clone();
+        }
+    }
+
+    protected final NavigableMap<String, Value> map;
+
+    protected TreeKv(NavigableMap<String, Value> map) { this.map = map; }
+
+    protected abstract void beginRead();
+
+    protected abstract void endRead();
+
+    static String path(Key key) { return key.toString(); }
+
+    /** The sub-map of everything strictly below {@code dir} ('0' is the character after '/'). */
+    protected static NavigableMap<String, Value> below(NavigableMap<String, Value> map, String dir) {
+        return dir.isEmpty() ? map : map.subMap(dir + "/", true, dir + "0", false);
+    }
+
+    @Override public Optional<Kind> kind(Key key) {
+        beginRead();
+        try {
+            return kindLocked(path(key));
+        } finally {
+            endRead();
+        }
+    }
+
+    protected Optional<Kind> kindLocked(String p) {
+        if (p.isEmpty()) return Optional.of(Kind.DICTIONARY);
+        if (map.containsKey(p)) return Optional.of(Kind.VALUE);
+        return below(map, p).isEmpty() ? Optional.empty() : Optional.of(Kind.DICTIONARY);
+    }
+
+    private Value value(Key key) throws NoSuchKeyException {
+        Value v = map.get(path(key));
+        if (v == null) throw new NoSuchKeyException(key);
+        return v;
+    }
+
+    @Override public ByteBuffer get(Key key) throws KvException {
+        beginRead();
+        try {
+            return value(key).bytes.duplicate();
+        } finally {
+            endRead();
+        }
+    }
+
+    @Override public ByteBuffer get(Key key, long offset, int length) throws KvException {
+        beginRead();
+        try {
+            ByteBuffer b = value(key).bytes.duplicate();
+            if (offset < 0 || length < 0 || offset > b.limit()) {
+                throw new KvException("offset " + offset + " is past the end of '" + key + "' (" + b.limit() + " bytes)");
+            }
+            int from = (int) offset;
+            return b.slice(from, Math.min(length, b.limit() - from));
+        } finally {
+            endRead();
+        }
+    }
+
+    @Override public List<Entry> list(Key dictionary) throws KvException {
+        beginRead();
+        try {
+            String p = path(dictionary);
+            if (!p.isEmpty() && kindLocked(p).orElse(null) != Kind.DICTIONARY) throw new NoSuchKeyException(dictionary);
+            List<Entry> out = new ArrayList<>();
+            int skip = p.isEmpty() ? 0 : p.length() + 1;
+            String last = null;
+            for (String k : below(map, p).keySet()) {
+                int slash = k.indexOf('/', skip);
+                String name = slash < 0 ? k.substring(skip) : k.substring(skip, slash);
+                if (name.equals(last)) continue;
+                last = name;
+                out.add(new Entry(name, slash < 0 ? Kind.VALUE : Kind.DICTIONARY));
+            }
+            // Map order puts "a-b" before "a/..." children; names themselves must be sorted.
+            out.sort(java.util.Comparator.comparing(Entry::name));
+            return out;
+        } finally {
+            endRead();
+        }
+    }
+
+    @Override public long size(Key key) throws KvException {
+        beginRead();
+        try {
+            return value(key).bytes.limit();
+        } finally {
+            endRead();
+        }
+    }
+
+    @Override public Instant lastModified(Key key) throws KvException {
+        beginRead();
+        try {
+            return value(key).modified;
+        } finally {
+            endRead();
+        }
+    }
+
+    @Override public byte[] digest(Key key) throws KvException {
+        Value v;
+        beginRead();
+        try {
+            v = value(key);
+        } finally {
+            endRead();
+        }
+        return v.digest();
+    }
+
+    /** Number of values stored. */
+    public int count() {
+        beginRead();
+        try {
+            return map.size();
+        } finally {
+            endRead();
+        }
+    }
+
+    /** SHA-256 of the remaining bytes of {@code b} (consumed). */
+    public static byte[] sha256(ByteBuffer b) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(b);
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+    }
+}

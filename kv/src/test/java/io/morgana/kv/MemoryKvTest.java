@@ -1,0 +1,7 @@
+package io.morgana.kv;
+
+import io.morgana.api.KvRw;
+
+class MemoryKvTest extends KvContract {
+    @Override KvRw store() { return new MemoryKv(); }
+}

@@ -1,0 +1,104 @@
+package io.morgana.runtime.log;
+
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Where the log lines of one running appliance go, and which pass ({@link LogSpec}). One line per
+ * record: {@code 2026-11-23T16:13:08.123Z INFO  [tcp] message}, then the exception's stack trace.
+ *
+ * <p>A process has a {@link #global()} sink writing to stderr; an in-process launch (tests) binds a
+ * capturing sink to its threads with {@link #bindToCurrentThread}, which threads started from them
+ * inherit (virtual threads included).
+ */
+public final class LogSink {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final LogSink GLOBAL = new LogSink(System.err, null);
+    private static final InheritableThreadLocal<LogSink> CURRENT = new InheritableThreadLocal<>();
+
+    private volatile LogSpec spec = LogSpec.DEFAULT;
+    private final PrintStream out;
+    private final List<String> captured;
+    private final List<Consumer<String>> listeners = new ArrayList<>();
+
+    private LogSink(PrintStream out, List<String> captured) {
+        this.out = out;
+        this.captured = captured;
+    }
+
+    /** The process-wide sink: stderr. */
+    public static LogSink global() { return GLOBAL; }
+
+    /** A sink that keeps every line (and copies it to {@code echo} if not null). */
+    public static LogSink capturing(PrintStream echo) { return new LogSink(echo, new ArrayList<>()); }
+
+    /** The sink for the calling thread: the one bound to it (or inherited), else the global one. */
+    public static LogSink current() {
+        LogSink s = CURRENT.get();
+        return s == null ? GLOBAL : s;
+    }
+
+    /** Makes this the sink of the calling thread and of threads it starts from now on. */
+    public void bindToCurrentThread() { CURRENT.set(this); }
+
+    public LogSpec spec() { return spec; }
+
+    public void spec(LogSpec s) { spec = s; }
+
+    /** Writes one record (the caller checked the level). */
+    public void write(Level level, String source, String message, Throwable thrown) {
+        StringBuilder sb = new StringBuilder(64 + (message == null ? 4 : message.length()));
+        TIME.formatTo(Instant.now(), sb);
+        sb.append(' ').append(switch (level) {
+            case ERROR -> "ERROR";
+            case WARNING -> "WARN ";
+            case INFO -> "INFO ";
+            case DEBUG -> "DEBUG";
+            default -> "TRACE";
+        }).append(" [").append(source).append("] ").append(message);
+        if (thrown != null) {
+            java.io.StringWriter w = new java.io.StringWriter();
+            thrown.printStackTrace(new java.io.PrintWriter(w));
+            sb.append(System.lineSeparator()).append(w.toString().stripTrailing());
+        }
+        String line = sb.toString();
+        List<Consumer<String>> ls;
+        synchronized (this) {
+            if (captured != null) captured.add(line);
+            ls = listeners.isEmpty() ? List.of() : List.copyOf(listeners);
+            notifyAll();
+        }
+        if (out != null) out.println(line);
+        for (Consumer<String> l : ls) l.accept(line);
+    }
+
+    /** The lines captured so far (empty for a sink that does not capture). */
+    public synchronized List<String> lines() { return captured == null ? List.of() : List.copyOf(captured); }
+
+    /** Calls {@code listener} with every later line, on the logging thread. */
+    public synchronized void listen(Consumer<String> listener) { listeners.add(listener); }
+
+    /**
+     * Waits until a captured line contains {@code text}; returns it, or null when {@code timeoutMillis}
+     * passes first.
+     */
+    public synchronized String await(String text, long timeoutMillis) throws InterruptedException {
+        if (captured == null) throw new IllegalStateException("this sink does not capture");
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        int seen = 0;
+        while (true) {
+            for (; seen < captured.size(); seen++) if (captured.get(seen).contains(text)) return captured.get(seen);
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+}

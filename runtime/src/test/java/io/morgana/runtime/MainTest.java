@@ -1,0 +1,80 @@
+package io.morgana.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.api.Appliance;
+import io.morgana.api.Context;
+import io.morgana.api.Manifest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The process entry point's error paths (those that end before an appliance would run). */
+class MainTest {
+
+    public static final class One implements Appliance {
+        @Override public Manifest manifest() { return Manifest.builder("one").build(); }
+        @Override public void run(Context c) { }
+    }
+
+    public static final class Two implements Appliance {
+        @Override public Manifest manifest() { return Manifest.builder("two").build(); }
+        @Override public void run(Context c) { }
+    }
+
+    static ClassLoader withServices(Path dir, String... classes) throws Exception {
+        Path f = dir.resolve("META-INF/services/io.morgana.api.Appliance");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, String.join("\n", classes) + "\n");
+        return new URLClassLoader(new URL[] {dir.toUri().toURL()}, MainTest.class.getClassLoader());
+    }
+
+    @Test void noApplianceIsAConfigError() {
+        BootException e = assertThrows(BootException.class, () -> Main.appliance(MainTest.class.getClassLoader()));
+        assertEquals(BootException.CONFIG, e.exitStatus());
+        assertTrue(e.getMessage().startsWith("no appliance on the class path"), e.getMessage());
+    }
+
+    @Test void twoAppliancesAreAConfigErrorNamingBoth(@TempDir Path dir) throws Exception {
+        ClassLoader l = withServices(dir, One.class.getName(), Two.class.getName());
+        BootException e = assertThrows(BootException.class, () -> Main.appliance(l));
+        assertEquals(BootException.CONFIG, e.exitStatus());
+        assertTrue(e.getMessage().contains(One.class.getName()) && e.getMessage().contains(Two.class.getName()), e.getMessage());
+        assertEquals(One.class, Main.appliance(withServices(dir.resolve("x"), One.class.getName())).getClass());
+    }
+
+    @Test void anApplianceThatCannotBeCreatedIsAConfigError(@TempDir Path dir) throws Exception {
+        ClassLoader l = withServices(dir, "no.such.Appliance");
+        BootException e = assertThrows(BootException.class, () -> Main.appliance(l));
+        assertEquals(BootException.CONFIG, e.exitStatus());
+    }
+
+    static int main(ByteArrayOutputStream err, String... argv) {
+        return Main.run(argv, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+    }
+
+    @Test void unknownTargetListsTheKnownOnes() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(64, main(err, "nosuch", "--port=1"));
+        assertEquals("morgana: unknown target 'nosuch' (known targets: test)\n", err.toString());
+    }
+
+    @Test void noApplianceOnTheClassPathExits78() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(78, main(err, "test"));
+        assertTrue(err.toString().startsWith("morgana: no appliance on the class path"), err.toString());
+    }
+
+    @Test void noTargetIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(64, main(err));
+        assertTrue(err.toString().contains("usage: java -cp CLASSPATH io.morgana.runtime.Main TARGET"), err.toString());
+    }
+}

@@ -1,0 +1,84 @@
+package io.morgana.target.tap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.runtime.BootException;
+import io.morgana.testing.Netns;
+import io.morgana.testing.Privileged;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+@Privileged
+class TapDeviceTest {
+
+    @Test
+    void attachesInsideANamespaceAndExchangesFramesWithTheKernel() throws Exception {
+        try (Netns ns = Netns.create("t4ns-dev")) {
+            ns.addTap("t4tap-d0", "10.4.1.1/24");
+            TapDevice tap = TapDevice.open("t4tap-d0", ns.name());
+            try {
+                assertFalse(tap.created());
+                assertEquals(1500, tap.mtu());
+                ns.ip("link", "set", "t4tap-d0", "mtu", "1400");
+                assertEquals(1400, tap.mtu(), "MTU is read from the interface each time");
+                assertTrue(tap.up());
+
+                // An ARP request for the kernel's address, from us (02:00:00:00:04:02, 10.4.1.2).
+                byte[] arp = HexFormat.of().parseHex("ffffffffffff" + "020000000402" + "0806"
+                        + "0001080006040001" + "020000000402" + "0a040102" + "000000000000" + "0a040101");
+                Arena arena = Arena.ofAuto();
+                MemorySegment out = arena.allocate(64);
+                MemorySegment.copy(arp, 0, out, ValueLayout.JAVA_BYTE, 0, arp.length);
+                assertTrue(tap.write(out, arp.length));
+
+                MemorySegment in = arena.allocate(2048);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                boolean gotReply = false;
+                while (!gotReply && System.nanoTime() < deadline) {
+                    int n = tap.read(in);
+                    if (n == 0) {
+                        Thread.sleep(5);
+                        continue;
+                    }
+                    ByteBuffer f = in.asSlice(0, n).asByteBuffer();
+                    // ARP reply (op 2) to our MAC, saying who has 10.4.1.1
+                    gotReply = n >= 42 && f.getShort(12) == 0x0806 && f.getShort(20) == 2 && f.getInt(28) == 0x0a040101;
+                }
+                assertTrue(gotReply, "the kernel answers our ARP request through the TAP");
+            } finally {
+                tap.release();
+            }
+        }
+    }
+
+    @Test
+    void createsAnAbsentInterfaceThatGoesAwayOnClose() throws Exception {
+        try (Netns ns = Netns.create("t4ns-dev2")) {
+            TapDevice tap = TapDevice.open("t4tap-d1", ns.name());
+            assertTrue(tap.created());
+            assertTrue(ns.ip("link", "show", "t4tap-d1").stdout().contains("UP"));
+            BootException busy = assertThrows(BootException.class, () -> TapDevice.open("t4tap-d1", ns.name()));
+            assertEquals(BootException.OSERR, busy.exitStatus());
+            assertTrue(busy.getMessage().contains("busy"), busy.getMessage());
+            tap.release();
+            assertNotEquals(0, Netns.host("ip", "-n", ns.name(), "link", "show", "t4tap-d1").exit());
+        }
+    }
+
+    @Test
+    void namesTheMistakeForABadNamespaceOrInterface() {
+        BootException e = assertThrows(BootException.class, () -> TapDevice.open("t4tap-x", "t4ns-does-not-exist"));
+        assertEquals(BootException.USAGE, e.exitStatus());
+        assertTrue(e.getMessage().contains("ip netns list"), e.getMessage());
+        e = assertThrows(BootException.class, () -> TapDevice.open("this-name-is-far-too-long", null));
+        assertEquals(BootException.USAGE, e.exitStatus());
+    }
+}
