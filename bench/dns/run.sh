@@ -4,7 +4,8 @@
 # Prints q/s and latency for each and the ratio Morgana / NSD.
 #
 #   bench/dns/run.sh [SECONDS] [CLIENTS] [ROUNDS]
-# Needs: nsd, dnsperf (Debian packages), a built tree (./mvnw -q -o -pl dns -am test-compile).
+# Morgana is the examples/dns-server appliance on the unix target (io.morgana.runtime.Main).
+# Needs: nsd, dnsperf (Debian packages); builds what it runs (./mvnw -o -pl examples/dns-server,targets/unix -am compile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS=${1:-10}
@@ -15,7 +16,8 @@ command -v nsd >/dev/null || { echo "needs nsd (apt-get install nsd)"; exit 1; }
 command -v dnsperf >/dev/null || { echo "needs dnsperf (apt-get install dnsperf)"; exit 1; }
 . bin/jdk.sh && morgana_find_jdk
 JAVA="$JAVA_HOME/bin/java"
-[ -d dns/target/test-classes ] || ./mvnw -q -o -pl dns -am test-compile
+./mvnw -q -o -pl examples/dns-server,targets/unix -am compile
+CP=api/target/classes:kv/target/classes:runtime/target/classes:targets/unix/target/classes:dns/target/classes:examples/dns-server/target/classes
 
 T=$(mktemp -d /tmp/d7bench.XXXX)
 cleanup() { [ -n "${NSD_PID:-}" ] && kill "$NSD_PID" 2>/dev/null; [ -n "${M_PID:-}" ] && kill "$M_PID" 2>/dev/null; rm -rf "$T"; }
@@ -71,8 +73,8 @@ zone:
   zonefile: bench.test.zone
 CONF
 nsd -d -c "$T/nsd.conf" > "$T/nsd.log" 2>&1 & NSD_PID=$!
-"$JAVA" -XX:+UseSerialGC -Xmx256m -cp dns/target/classes:dns/target/test-classes:api/target/classes \
-  io.morgana.dns.DevServer 127.0.0.1 "$M_PORT" "$T/bench.test.zone" > "$T/morgana.log" 2>&1 & M_PID=$!
+"$JAVA" -XX:+UseSerialGC -Xmx256m -cp "$CP" io.morgana.runtime.Main unix \
+  --zone="$T/bench.test.zone" --port="$M_PORT" --logs='*:warn' > "$T/morgana.log" 2>&1 & M_PID=$!
 for i in $(seq 50); do
   dig @127.0.0.1 -p "$NSD_PORT" +short +tries=1 +time=1 h1.bench.test A >/dev/null 2>&1 && \
   dig @127.0.0.1 -p "$M_PORT" +short +tries=1 +time=1 h1.bench.test A | grep -q 10.0.0.1 && break

@@ -7,11 +7,11 @@ import io.morgana.dns.zone.ZoneParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Manual check: java ... DevServer 127.0.0.1 PORT ZONEFILE [NAME:ALG:SECRET]. Not a test. */
+/** Manual check and benchmark: java ... DevServer ADDRESS PORT ZONEFILE[,ZONEFILE…] [NAME:ALG:SECRET]. Not a test. */
 public final class DevServer {
     public static void main(String[] a) throws Exception {
         AuthServer s = new AuthServer(new java.util.SplittableRandom());
-        s.addZone(ZoneParser.zone(a[2], Files.readAllBytes(Path.of(a[2])), null));
+        for (String f : a[2].split(",")) s.addZone(ZoneParser.zone(f, Files.readAllBytes(Path.of(f)), null));
         if (a.length > 3) s.addKey(TsigKey.parse(a[3]));
         DnsService d = DnsService.start(s, new JdkStack(a[0]), JdkStack.CLOCK, Integer.parseInt(a[1]));
         System.out.println("serving on " + d.udpPort());

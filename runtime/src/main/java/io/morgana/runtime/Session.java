@@ -14,12 +14,12 @@ import io.morgana.api.Stack;
 import io.morgana.kv.DirectoryKv;
 import io.morgana.kv.MemoryKv;
 import io.morgana.kv.PackedKv;
+import io.morgana.kv.TarKv;
 import io.morgana.runtime.log.LogSink;
 import io.morgana.runtime.log.LogSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.InvocationTargetException;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -348,22 +348,13 @@ final class Session implements Boot {
         return p.endsWith(".tar") || p.endsWith(".tar.gz") || p.endsWith(".tgz");
     }
 
-    /**
-     * Hook for archives: {@code io.morgana.kv.TarKv.open(Path)} (a {@code public static KvRo
-     * open(Path) throws IOException}), looked up once so the runtime builds before it exists.
-     */
+    /** A .tar/.tar.gz archive read into memory at boot (so it works on sealed targets too). */
     private static KvRo openArchive(String argName, Path p) throws BootException {
         try {
-            Class<?> c = Class.forName("io.morgana.kv.TarKv");
-            return (KvRo) c.getMethod("open", Path.class).invoke(null, p);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw usage("--" + argName + ": tar archives are not supported by this build yet: unpack '" + p
-                    + "' and pass the directory");
-        } catch (InvocationTargetException e) {
-            Throwable c = e.getCause();
-            throw usage("--" + argName + ": cannot read the archive '" + p + "': " + (c.getMessage() == null ? c : c.getMessage()));
-        } catch (ReflectiveOperationException e) {
-            throw usage("--" + argName + ": cannot open the archive '" + p + "': " + e);
+            return TarKv.open(p);
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            throw usage("--" + argName + ": " + (m.contains(p.toString()) ? m : "cannot read the archive '" + p + "': " + m));
         }
     }
 

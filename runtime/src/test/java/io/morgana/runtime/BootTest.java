@@ -192,6 +192,60 @@ class BootTest {
         assertEquals("from disk", got.get());
     }
 
+    /** A .tar.gz of {@code name -> content}, written with the JDK's gzip and a hand-made ustar header. */
+    static Path tarGz(Path file, String name, String content) throws Exception {
+        byte[] body = content.getBytes(StandardCharsets.UTF_8);
+        byte[] header = new byte[512];
+        put(header, 0, name);
+        put(header, 100, "0000644");
+        put(header, 108, "0000000");
+        put(header, 116, "0000000");
+        put(header, 124, String.format("%011o", body.length));
+        put(header, 136, String.format("%011o", 1_700_000_000L));
+        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+        header[156] = '0';
+        put(header, 257, "ustar");
+        put(header, 263, "00");
+        int sum = 0;
+        for (byte b : header) sum += b & 0xff;
+        put(header, 148, String.format("%06o", sum));
+        header[154] = 0;
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(header);
+            out.write(body);
+            out.write(new byte[(512 - body.length % 512) % 512 + 1024]);
+        }
+        return file;
+    }
+
+    private static void put(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
+    @Test void readOnlyStoreFromATarArchiveByPathOrTarArg(@TempDir Path dir) throws Exception {
+        Path tgz = tarGz(dir.resolve("site.tar.gz"), "index.html", "from tar");
+        Device site = Device.kvRo("site", "pages").with("tar-arg", "tar");
+        for (String arg : new String[] {"--site=" + tgz, "--tar=" + tgz}) {
+            AtomicReference<String> got = new AtomicReference<>();
+            Launcher.Running r = withDevice(site, c -> {
+                try {
+                    got.set(text(c.kvRo("site"), "index.html"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, arg);
+            assertEquals(0, r.awaitExit(T), String.join("\n", r.log()));
+            assertEquals("from tar", got.get());
+        }
+        Launcher.Running r = withDevice(site, c -> { }, "--site=" + dir, "--tar=" + tgz);
+        assertEquals(64, r.awaitExit(T));
+        assertTrue(r.bootError().contains("not both"), r.bootError());
+        r = withDevice(site, c -> { }, "--tar=" + dir.resolve("missing.tar"));
+        assertEquals(64, r.awaitExit(T));
+        assertTrue(r.bootError().startsWith("--tar: ") && r.bootError().contains("missing.tar"), r.bootError());
+    }
+
     @Test void storeErrorsNameTheArgument(@TempDir Path dir) throws Exception {
         Launcher.Running r = withDevice(Device.kvRo("site", "pages"), c -> { }, "--site=" + dir.resolve("missing"));
         assertEquals(64, r.awaitExit(T));

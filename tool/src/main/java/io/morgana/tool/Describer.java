@@ -3,12 +3,12 @@ package io.morgana.tool;
 import io.morgana.api.Arg;
 import io.morgana.api.Device;
 import io.morgana.api.Manifest;
+import io.morgana.runtime.BootArgs;
 import io.morgana.runtime.StandardArgs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -35,6 +35,8 @@ final class Describer {
         }
         b.append("\nBoot arguments (after '--' in 'morgana run')\n");
         section(b, "Appliance (" + m.name() + ")", m.args());
+        List<Arg<?>> storage = BootArgs.deviceArgs(m);
+        if (!storage.isEmpty()) section(b, "Devices (" + m.name() + "'s stores)", storage);
         section(b, "Target (" + target.name() + ")", target.args());
         section(b, "Standard (every appliance)", StandardArgs.ALL);
         return b.toString();
@@ -81,6 +83,7 @@ final class Describer {
         }
         Map<String, List<Arg<?>>> groups = new java.util.LinkedHashMap<>();
         groups.put("appliance", m.args());
+        groups.put("device", BootArgs.deviceArgs(m));
         groups.put("target", target.args());
         groups.put("standard", StandardArgs.ALL);
         for (var g : groups.entrySet()) {
@@ -89,7 +92,7 @@ final class Describer {
                     .map(a -> esc(a.usage() + qualifier(a)) + "\\l").collect(Collectors.joining());
             String id = q("args:" + g.getKey());
             b.append("  ").append(id).append(" [shape=note, label=\"").append(label).append("\"];\n");
-            b.append("  ").append(id).append(" -> ").append(Objects.equals(g.getKey(), "target") ? "target" : "appliance")
+            b.append("  ").append(id).append(" -> ").append(g.getKey().equals("target") ? "target" : "appliance")
                     .append(" [style=dashed, arrowhead=none];\n");
         }
         b.append("}\n");

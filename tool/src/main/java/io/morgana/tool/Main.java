@@ -19,7 +19,11 @@ public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: new, build, run, describe or targets");
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: " + commands(spec.commandLine()));
+    }
+
+    static String commands(CommandLine root) {
+        return String.join(", ", root.getSubcommands().keySet().stream().filter(c -> !c.equals("help")).toList());
     }
 
     public static void main(String[] args) {
@@ -40,6 +44,11 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((e, args2) -> {
             PrintWriter err = e.getCommandLine().getErr();
             String hint = e.getMessage();
+            CommandLine root = e.getCommandLine().getParent() == null ? e.getCommandLine() : null;
+            if (root != null && e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().getFirst().startsWith("-")) {
+                hint = "unknown command '" + u.getUnmatched().getFirst() + "'; the commands are " + commands(root);
+            }
             if (e instanceof CommandLine.UnmatchedArgumentException u && "run".equals(e.getCommandLine().getCommandName())
                     && u.getUnmatched().stream().anyMatch(s -> s.startsWith("-"))) {
                 hint += "\n  Boot arguments for the appliance go after '--': morgana run DIR -- --port=7000";

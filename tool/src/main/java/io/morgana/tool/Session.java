@@ -1,6 +1,8 @@
 package io.morgana.tool;
 
 import io.morgana.api.Manifest;
+import io.morgana.runtime.BootArgs;
+import io.morgana.runtime.BootException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,6 +20,11 @@ record Session(Home home, Targets.Info target, ApplianceProject project, List<Pa
         Progress progress = Progress.stderr();
         List<Path> cp = project.build(home, progress);
         Manifest manifest = ManifestReader.read(project, cp);
+        try {
+            BootArgs.declared(target.target().orElse(null), manifest); // a clash of names is the appliance's error
+        } catch (BootException e) {
+            throw new ToolException(e.exitStatus(), project + ": " + e.getMessage());
+        }
         return new Session(home, target, project, cp, manifest, progress);
     }
 

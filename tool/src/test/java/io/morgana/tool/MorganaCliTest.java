@@ -98,6 +98,13 @@ class MorganaCliTest {
     }
 
     @Test
+    void anUnknownCommandListsTheCommands() {
+        var r = co.morgana("frobnicate");
+        assertEquals(64, r.status(), r::toString);
+        assertTrue(r.err().contains("unknown command 'frobnicate'; the commands are new, build, run, describe, targets"), r::toString);
+    }
+
+    @Test
     void bootArgumentsWithoutTheDoubleDashGetAHint() {
         var r = co.morgana("run", "examples/echo", "--port", "7000");
         assertEquals(64, r.status(), r::toString);

@@ -63,6 +63,7 @@ class TargetsTest {
         assertTrue(text.contains("[tap cannot provide it]"), text);
         assertTrue(text.matches("(?s).*  Target \\(tap\\)\n    --interface-x=TEXT +an interface \\(default tap0\\).*"), text);
         assertTrue(text.matches("(?s).*  Appliance \\(disky\\)\n    --copies=N +how many \\(default 2\\).*"), text);
+        assertTrue(text.matches("(?s).*  Devices \\(disky's stores\\)\n    --disk=FILE +host file backing the block device 'disk'.*\\(required\\).*"), text);
         String dot = Describer.dot(m, "app.Disky", targets.named("tap"));
         assertTrue(dot.contains("\"device:block:disk\" -> target [label=\"NOT provided by\", color=red"), dot);
     }

@@ -110,7 +110,9 @@ public final class StubResolver implements Resolver {
         }
         Message answer = ask(name, type);
         if (answer.rcode() != Message.NOERROR && answer.rcode() != Message.NXDOMAIN) {
-            throw new IOException("DNS server answered RCODE " + answer.rcode() + " for " + name + " " + Type.name(type));
+            String[] names = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+            String rcode = answer.rcode() < names.length ? names[answer.rcode()] : "";
+            throw new IOException("DNS server " + servers + " answered RCODE " + answer.rcode() + " " + rcode + " for " + name + " " + Type.name(type));
         }
         Result r = extract(answer, name, type);
         synchronized (cache) {

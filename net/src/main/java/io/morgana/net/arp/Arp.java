@@ -77,7 +77,7 @@ public final class Arp {
     private final ByteBuffer tx = ByteBuffer.allocateDirect(EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH);
     private final long mac;
     private final Counter[] drops;
-    private final Counter rxPackets, txRequests, txReplies, unresolved, queueFull, evicted;
+    private final Counter rxPackets, txRequests, txReplies, unresolved, queueFull, evicted, notLearned;
     private FailureListener failureListener = (ip, frame) -> {};
     private int address;
     private long lastConflictLog = Long.MIN_VALUE;
@@ -96,6 +96,7 @@ public final class Arp {
         unresolved = counters.counter("arp.tx.drop.unresolved");
         queueFull = counters.counter("arp.tx.drop.queue-full");
         evicted = counters.counter("arp.cache.evicted");
+        notLearned = counters.counter("arp.cache.full-not-learned");
     }
 
     public void onFailure(FailureListener l) { failureListener = l; }
@@ -141,8 +142,13 @@ public final class Arp {
                 drops[Reason.NOT_FOR_US.ordinal()].inc();
                 return;
             }
-            // Someone about to talk to us: learn them (RFC 826) and answer.
-            if (spa != 0) learn(e, spa, sha, now);
+            // Someone about to talk to us: learn them (RFC 826) and answer. A full table is not
+            // churned for them (a flood of requests from made-up neighbours would evict the ones
+            // we talk to): the answer needs no entry, and we resolve them if we ever send.
+            if (spa != 0) {
+                if (e != null || cache.size() - pending.size() < limits.cacheSize()) learn(e, spa, sha, now);
+                else notLearned.inc();
+            }
             reply(sha, spa);
             return;
         }

@@ -114,9 +114,30 @@ public final class DhcpClient {
             rebootAddress = previous;
             state = State.INIT_REBOOT;
             newTransaction(now);
-            out.add(new Log(Level.INFO, "dhcp: asking to keep " + previous + " (INIT-REBOOT)"));
+            out.add(new Log(Level.INFO, "asking to keep " + previous + " (INIT-REBOOT)"));
             sendRequest(now, out);
         } else {
+            discover(now, out);
+        }
+        return step(out);
+    }
+
+    /**
+     * The link came back after being down (RFC 2131 §3.2: the client may have moved): with a lease,
+     * verify it by INIT-REBOOT while keeping the address; on silence keep using it until it ends,
+     * on NAK give it up. Without a lease, discovery restarts at once rather than after backoff.
+     */
+    public Step linkReconnected(long now) {
+        List<Output> out = new ArrayList<>();
+        if (state == State.STOPPED) return step(out);
+        if (lease != null) {
+            rebootAddress = lease.address().address();
+            state = State.INIT_REBOOT;
+            newTransaction(now);
+            out.add(new Log(Level.INFO, "link is back; checking that " + rebootAddress + " is still ours (INIT-REBOOT)"));
+            sendRequest(now, out);
+        } else {
+            out.add(new Log(Level.INFO, "link is back; discovering again"));
             discover(now, out);
         }
         return step(out);
@@ -125,10 +146,14 @@ public final class DhcpClient {
     /** Runs whatever is due at {@code now}; harmless to call early. */
     public Step timer(long now) {
         List<Output> out = new ArrayList<>();
+        if (lease != null && now >= expiresAt && state == State.INIT_REBOOT) {
+            expire(out, now);
+            return step(out);
+        }
         switch (state) {
             case SELECTING -> {
                 if (now >= retransmitAt) {
-                    out.add(new Log(Level.WARN, "dhcp: no DHCP server answered " + attempts + " DISCOVER"
+                    out.add(new Log(Level.WARN, "no DHCP server answered " + attempts + " DISCOVER"
                             + (attempts == 1 ? "" : "s") + "; retrying (is a server reachable on this link?)"));
                     sendDiscover(now, out);
                 }
@@ -136,11 +161,17 @@ public final class DhcpClient {
             case REQUESTING, INIT_REBOOT -> {
                 if (now >= retransmitAt) {
                     int limit = state == State.REQUESTING ? REQUEST_TRIES : REBOOT_TRIES;
-                    if (attempts >= limit) {
-                        out.add(new Log(Level.WARN, "dhcp: no answer to " + attempts + " REQUESTs; starting over"));
+                    if (attempts >= limit && state == State.INIT_REBOOT && lease != null) {
+                        out.add(new Log(Level.WARN, "no answer to INIT-REBOOT; keeping " + lease.address()
+                                + " until its lease ends"));
+                        state = now >= renewAt ? State.RENEWING : State.BOUND;
+                        retransmitAt = now; // a RENEWING client asks again at once
+                        if (state == State.RENEWING) leaseTimers(now, out);
+                    } else if (attempts >= limit) {
+                        out.add(new Log(Level.WARN, "no answer to " + attempts + " REQUESTs; starting over"));
                         discover(now, out);
                     } else {
-                        out.add(new Log(Level.INFO, "dhcp: no answer to REQUEST; retrying"));
+                        out.add(new Log(Level.INFO, "no answer to REQUEST; retrying"));
                         sendRequest(now, out);
                     }
                 }
@@ -175,7 +206,7 @@ public final class DhcpClient {
                 offer = m;
                 state = State.REQUESTING;
                 attempts = 0;
-                out.add(new Log(Level.INFO, "dhcp: offered " + m.yiaddr() + " by " + m.addressOption(DhcpMessage.OPT_SERVER_ID)));
+                out.add(new Log(Level.INFO, "offered " + m.yiaddr() + " by " + m.addressOption(DhcpMessage.OPT_SERVER_ID)));
                 sendRequest(now, out);
             }
             case REQUESTING, INIT_REBOOT, RENEWING, REBINDING -> {
@@ -186,7 +217,7 @@ public final class DhcpClient {
                 }
                 if (type == DhcpMessage.NAK) {
                     byte[] why = m.option(DhcpMessage.OPT_MESSAGE);
-                    out.add(new Log(Level.WARN, "dhcp: server " + server + " refused (NAK"
+                    out.add(new Log(Level.WARN, "server " + server + " refused (NAK"
                             + (why != null ? ": " + printable(why) : "") + "); starting over"));
                     if (lease != null) out.add(new Unbind(lease, "NAK from " + server));
                     lease = null;
@@ -219,7 +250,7 @@ public final class DhcpClient {
                     Ipv4Address.ANY, Ipv4Address.ANY, Ipv4Address.ANY, mac, o);
             out.add(new Transmit(rel.encode(), lease.address().address(), lease.server()));
             out.add(new Unbind(lease, "released"));
-            out.add(new Log(Level.INFO, "dhcp: released " + lease.address().address()));
+            out.add(new Log(Level.INFO, "released " + lease.address().address()));
             count("dhcp.tx.release");
         }
         lease = null;
@@ -230,30 +261,34 @@ public final class DhcpClient {
 
     private void leaseTimers(long now, List<Output> out) {
         if (now >= expiresAt) {
-            out.add(new Log(Level.WARN, "dhcp: lease of " + lease.address() + " expired without renewal; address removed"));
-            out.add(new Unbind(lease, "lease expired"));
-            lease = null;
-            discover(now, out);
+            expire(out, now);
             return;
         }
         if (state == State.BOUND && now >= renewAt) {
             state = State.RENEWING;
             newTransaction(now);
-            out.add(new Log(Level.INFO, "dhcp: renewing " + lease.address().address() + " with " + lease.server()));
+            out.add(new Log(Level.INFO, "renewing " + lease.address().address() + " with " + lease.server()));
             sendRequest(now, out);
             return;
         }
         if (state == State.RENEWING && now >= rebindAt) {
             state = State.REBINDING;
             newTransaction(now);
-            out.add(new Log(Level.WARN, "dhcp: server " + lease.server() + " did not renew; rebinding with any server"));
+            out.add(new Log(Level.WARN, "server " + lease.server() + " did not renew; rebinding with any server"));
             sendRequest(now, out);
             return;
         }
         if ((state == State.RENEWING || state == State.REBINDING) && now >= retransmitAt) {
-            out.add(new Log(Level.INFO, "dhcp: no answer to " + (state == State.RENEWING ? "renewal" : "rebinding") + "; retrying"));
+            out.add(new Log(Level.INFO, "no answer to " + (state == State.RENEWING ? "renewal" : "rebinding") + "; retrying"));
             sendRequest(now, out);
         }
+    }
+
+    private void expire(List<Output> out, long now) {
+        out.add(new Log(Level.WARN, "lease of " + lease.address() + " expired without renewal; address removed"));
+        out.add(new Unbind(lease, "lease expired"));
+        lease = null;
+        discover(now, out);
     }
 
     private void discover(long now, List<Output> out) {
@@ -341,7 +376,7 @@ public final class DhcpClient {
             expiresAt = start + granted.duration().toNanos();
         }
         out.add(new Bind(granted));
-        out.add(new Log(Level.INFO, "dhcp: " + (renewal ? "renewed " : "bound ") + granted));
+        out.add(new Log(Level.INFO, "" + (renewal ? "renewed " : "bound ") + granted));
         count(renewal ? "dhcp.renewed" : "dhcp.bound");
     }
 
@@ -400,7 +435,8 @@ public final class DhcpClient {
 
     private Step step(List<Output> out) {
         long next = switch (state) {
-            case SELECTING, REQUESTING, INIT_REBOOT -> retransmitAt;
+            case SELECTING, REQUESTING -> retransmitAt;
+            case INIT_REBOOT -> Math.min(retransmitAt, expiresAt);
             case BOUND -> Math.min(renewAt, expiresAt);
             case RENEWING -> Math.min(Math.min(retransmitAt, rebindAt), expiresAt);
             case REBINDING -> Math.min(retransmitAt, expiresAt);

@@ -3,6 +3,8 @@ package io.morgana.net.dhcp;
 import io.morgana.api.Ipv4Address;
 import io.morgana.net.stack.NetStack;
 import io.morgana.net.udp.UdpLayer;
+import io.morgana.net.util.Counter;
+import io.morgana.net.util.Counters;
 import io.morgana.runtime.EventLoop;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -45,20 +47,33 @@ public final class DhcpService implements AutoCloseable {
             try {
                 stack.udpLayer().bind(DhcpMessage.CLIENT_PORT, (src, sport, dst, dport, payload) -> s.datagram(sport, payload));
             } catch (BindException e) {
-                LOG.log(Level.ERROR, "dhcp: cannot bind UDP port 68 in the stack: " + e.getMessage());
+                LOG.log(Level.ERROR, "cannot bind UDP port 68 in the stack: " + e.getMessage());
                 return;
             }
-            LOG.log(Level.INFO, "dhcp: looking for a DHCP server on the link");
+            LOG.log(Level.INFO, "looking for a DHCP server on the link");
             s.apply(s.client.start(s.loop.nanoTime(), previous));
         });
         return s;
     }
 
+    /** Tells the client the link came back up (it verifies its lease by INIT-REBOOT). Any thread. */
+    public void linkReconnected() {
+        loop.execute(() -> {
+            if (!closed) apply(client.linkReconnected(loop.nanoTime()));
+        });
+    }
+
     /** The lease in force, or null while there is none. Any thread. */
     public Lease lease() { return lease; }
 
-    /** The client's counters ({@code dhcp.*}); loop thread (or a snapshot that may be a little stale). */
-    public Map<String, Long> counters() { return client.counters(); }
+    /** The client's counters ({@code dhcp.*}), also visible in the stack's counters. Any thread. */
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        stack.counters().forEach((k, v) -> {
+            if (k.startsWith("dhcp.")) m.put(k, v);
+        });
+        return m;
+    }
 
     private void datagram(int sourcePort, ByteBuffer payload) {
         if (closed || sourcePort != DhcpMessage.SERVER_PORT) return;
@@ -94,12 +109,22 @@ public final class DhcpService implements AutoCloseable {
                 }, log.message());
             }
         }
+        publishCounters();
         long next = step.nextTimer();
         if (next != timerAt) {
             if (timer != null) timer.cancel();
             timer = next == Long.MAX_VALUE ? null : loop.schedule(next, this::onTimer);
             timerAt = next;
         }
+    }
+
+    /** Mirrors the client's {@code dhcp.*} counters into the stack's, so {@code Stack.counters()} shows them. */
+    private void publishCounters() {
+        Counters registry = stack.counterRegistry();
+        client.counters().forEach((name, value) -> {
+            Counter c = registry.counter(name);
+            c.add(value - c.get());
+        });
     }
 
     /** Stops the client (the lease is kept, not released, so a restart can INIT-REBOOT). Any thread. */

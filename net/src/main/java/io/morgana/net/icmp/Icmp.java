@@ -48,7 +48,7 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
     private final IcmpPacket view = new IcmpPacket();
     private final Ipv4Packet quoted = new Ipv4Packet();
     private final Counter[] malformed, drops;
-    private final Counter rxEchoRequests, rxEchoReplies, rxErrors, txEchoReplies, txUnreachable, rateLimited;
+    private final Counter rxEchoRequests, rxEchoReplies, rxErrors, txEchoReplies, txUnreachable, txTimeExceeded, rateLimited;
     private EchoListener echoListener = (s, i, q, d) -> {};
     private double tokens;
     private long lastRefill;
@@ -66,6 +66,7 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
         rxErrors = counters.counter("icmp.rx.errors");
         txEchoReplies = counters.counter("icmp.tx.echo-replies");
         txUnreachable = counters.counter("icmp.tx.unreachable");
+        txTimeExceeded = counters.counter("icmp.tx.time-exceeded");
         rateLimited = counters.counter("icmp.tx.drop.rate-limited");
         ipv4.register(Ipv4Service.PROTO_ICMP, this);
         ipv4.errorReporter(this);
@@ -89,7 +90,7 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
                 IcmpPacket.writeHeader(out, 0, IcmpPacket.ECHO_REPLY, 0, view.restOfHeader());
                 out.put(IcmpPacket.HEADER_LENGTH, b, view.dataOffset(), view.dataLength());
                 IcmpPacket.fillChecksum(out, 0, len);
-                if (ipv4.send(d.source(), Ipv4Service.PROTO_ICMP, len, 0).ok()) txEchoReplies.inc();
+                if (ipv4.send(d.source(), Ipv4Service.PROTO_ICMP, len, d.tos() << Ipv4Service.TOS_SHIFT).ok()) txEchoReplies.inc();
             }
             case IcmpPacket.ECHO_REPLY -> {
                 rxEchoReplies.inc();
@@ -144,15 +145,20 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
     }
 
     @Override public void protocolUnreachable(Ipv4Datagram d) {
-        sendUnreachable(IcmpPacket.CODE_PROTOCOL_UNREACHABLE, d);
+        sendError(IcmpPacket.DEST_UNREACHABLE, IcmpPacket.CODE_PROTOCOL_UNREACHABLE, d);
+    }
+
+    /** Time exceeded, fragment reassembly time exceeded (code 1), quoting fragment zero. */
+    @Override public void reassemblyTimedOut(Ipv4Datagram first) {
+        sendError(IcmpPacket.TIME_EXCEEDED, 1, first);
     }
 
     /** Port unreachable for a UDP datagram that found no socket (called by the UDP layer). */
     public void portUnreachable(Ipv4Datagram d) {
-        sendUnreachable(IcmpPacket.CODE_PORT_UNREACHABLE, d);
+        sendError(IcmpPacket.DEST_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE, d);
     }
 
-    private void sendUnreachable(int code, Ipv4Datagram d) {
+    private void sendError(int type, int code, Ipv4Datagram d) {
         int src = d.source();
         if (d.broadcast() || src == 0 || src == -1 || (src >>> 28) == 0xe || d.destination() != ipv4.address()) return;
         if (d.protocol() == Ipv4Service.PROTO_ICMP) {
@@ -167,14 +173,14 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
         ByteBuffer p = d.payload();
         int n = Math.min(p.remaining(), MAX_QUOTE - Ipv4Packet.MIN_HEADER);
         ByteBuffer out = ipv4.payloadBuffer();
-        int q = IcmpPacket.writeHeader(out, 0, IcmpPacket.DEST_UNREACHABLE, code, 0);
+        int q = IcmpPacket.writeHeader(out, 0, type, code, 0);
         // The quoted header is rebuilt from the fields (options, which we skip, are not quoted).
         Ipv4Packet.writeHeader(out, q, d.tos(), Ipv4Packet.MIN_HEADER + p.remaining(), d.identification(), 0, d.ttl(),
                 d.protocol(), src, d.destination());
         out.put(q + Ipv4Packet.MIN_HEADER, p, p.position(), n);
         int len = IcmpPacket.HEADER_LENGTH + Ipv4Packet.MIN_HEADER + n;
         IcmpPacket.fillChecksum(out, 0, len);
-        if (ipv4.send(src, Ipv4Service.PROTO_ICMP, len, 0).ok()) txUnreachable.inc();
+        if (ipv4.send(src, Ipv4Service.PROTO_ICMP, len, 0).ok()) (type == IcmpPacket.TIME_EXCEEDED ? txTimeExceeded : txUnreachable).inc();
     }
 
     private boolean takeToken() {

@@ -28,6 +28,9 @@ public final class Ipv4 implements Ipv4Service {
     public interface ErrorReporter {
         /** Protocol unreachable for the datagram just received. */
         void protocolUnreachable(Ipv4Datagram datagram);
+
+        /** Reassembly of a datagram timed out; {@code firstFragment} carries fragment zero's payload. */
+        void reassemblyTimedOut(Ipv4Datagram firstFragment);
     }
 
     enum Reason { NOT_FOR_US, BAD_SOURCE, UNKNOWN_PROTOCOL }
@@ -49,7 +52,11 @@ public final class Ipv4 implements Ipv4Service {
     private final ByteBuffer fragTx;   // one fragment frame
     private final Runnable wantTick;
     private final Executor defer;
-    private ErrorReporter errors = d -> {};
+    private ErrorReporter errors = new ErrorReporter() {
+        @Override public void protocolUnreachable(Ipv4Datagram datagram) {}
+
+        @Override public void reassemblyTimedOut(Ipv4Datagram firstFragment) {}
+    };
     private volatile int address;
     private int prefixLength, mask, gateway;
     private int ident;
@@ -82,6 +89,10 @@ public final class Ipv4 implements Ipv4Service {
         txFragments = counters.counter("ipv4.tx.fragments");
         txLoopback = counters.counter("ipv4.tx.loopback");
         arp.onFailure(this::unresolved);
+        reassembler.onTimeout((src, dst, proto, id, tos, ttl, first) -> {
+            rx.set(src, dst, proto, tos, ttl, id, first, false);
+            errors.reassemblyTimedOut(rx);
+        });
     }
 
     public void errorReporter(ErrorReporter r) { errors = r; }

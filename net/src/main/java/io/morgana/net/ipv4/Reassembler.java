@@ -8,12 +8,20 @@ import java.nio.ByteBuffer;
 /**
  * IPv4 fragment reassembly with bounded memory: at most {@link Limits#maxDatagrams} datagrams in
  * flight (the oldest is evicted for a new one), {@link Limits#maxFragments} fragments each,
- * {@link Limits#maxBytes} bytes of fragment data in all (the oldest others are evicted to make
+ * {@link Limits#maxBytes} bytes of reassembly buffers in all (the oldest others are evicted to make
  * room), and a timeout. Overlapping fragments drop the whole datagram (RFC 5722's rule, applied to
- * IPv4 too: overlaps are how reassembly attacks work); an exact duplicate is ignored. Loop thread
- * only.
+ * IPv4 too: overlaps are how reassembly attacks work); an exact duplicate is ignored. Datagrams
+ * and their buffers (up to 16 KiB each) are pooled for reuse, so steady fragmented traffic makes no
+ * garbage; the pool adds at most {@code maxDatagrams} × 16 KiB to the bound. Loop thread only.
  */
 public final class Reassembler {
+
+    /** Told of a datagram that timed out after its first fragment came (for ICMP time exceeded, RFC 1122 3.3.2). */
+    @FunctionalInterface
+    public interface TimeoutListener {
+        /** {@code firstFragment}: the payload of fragment zero, position to limit, valid during the call. */
+        void timedOut(int source, int destination, int protocol, int identification, int tos, int ttl, ByteBuffer firstFragment);
+    }
 
     public record Limits(int maxDatagrams, int maxFragments, int maxBytes, long timeoutNanos) {
         public static final Limits DEFAULT = new Limits(64, 64, 1 << 20, 30_000_000_000L);
@@ -21,30 +29,44 @@ public final class Reassembler {
 
     enum Reason { FRAG_OVERLAP, FRAG_TIMEOUT, FRAG_EVICTED, FRAG_TOO_BIG, FRAG_TOO_MANY, FRAG_BAD_LENGTH, FRAG_INCONSISTENT }
 
-    /** One datagram being reassembled. */
+    /** Buffers up to this size stay with a pooled datagram for reuse; larger ones go back to the GC. */
+    private static final int KEEP_BUFFER = 16 * 1024;
+    private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * One datagram being reassembled. Fragments are copied straight to their offset in
+     * {@code buf} (no overlap is ever accepted, so nothing is overwritten). Pooled and reused.
+     */
     private static final class Datagram {
         int source, destination, identification, protocol, tos, ttl;
         long deadline;
         long created;
-        int totalLength = -1; // payload length, known once the last fragment came
+        int totalLength;      // payload length, known once the last fragment came (-1 before)
         int fragments;
-        int received;         // payload bytes held
+        int received;         // payload bytes received
+        int held;             // bytes of buf counted against Limits.maxBytes
         final int[] offsets;
         final int[] lengths;
-        final byte[][] data;
+        byte[] buf = EMPTY;
+        ByteBuffer view;
 
         Datagram(int max) {
             offsets = new int[max];
             lengths = new int[max];
-            data = new byte[max][];
+        }
+
+        void reset() {
+            totalLength = -1;
+            fragments = received = held = tos = ttl = 0;
         }
     }
 
     private final Limits limits;
     private final Datagram[] slots;
+    private final java.util.ArrayDeque<Datagram> pool = new java.util.ArrayDeque<>();
     private int inFlight;
     private int bytes;
-    private final ByteBuffer out = ByteBuffer.allocate(Ipv4Packet.MAX_LENGTH);
+    private TimeoutListener timeoutListener = (s, d, p, i, t, ttl, f) -> {};
     private final Counter[] drops;
     private final Counter duplicates, reassembled;
     // Fields of the last completed datagram, for the caller.
@@ -78,7 +100,10 @@ public final class Reassembler {
         Datagram d;
         if (slot < 0) {
             slot = freeSlot();
-            d = slots[slot] = new Datagram(limits.maxFragments());
+            d = pool.poll();
+            if (d == null) d = new Datagram(limits.maxFragments());
+            d.reset();
+            slots[slot] = d;
             d.source = p.source();
             d.destination = p.destination();
             d.identification = p.identification();
@@ -120,31 +145,38 @@ public final class Reassembler {
             drop(slot, Reason.FRAG_TOO_MANY);
             return null;
         }
-        if (len > limits.maxBytes()) {
-            drop(slot, Reason.FRAG_TOO_BIG);
-            return null;
-        }
-        while (bytes + len > limits.maxBytes()) {
-            int victim = oldestExcept(slot);
-            if (victim < 0) {
+        int need = off + len;
+        if (need > d.held) {
+            int grown = Math.min(Ipv4Packet.MAX_LENGTH, Math.max(need, Math.max(2 * d.held, 2048)));
+            int extra = grown - d.held;
+            if (extra > limits.maxBytes()) {
                 drop(slot, Reason.FRAG_TOO_BIG);
                 return null;
             }
-            drop(victim, Reason.FRAG_EVICTED);
+            while (bytes + extra > limits.maxBytes()) {
+                int victim = oldestExcept(slot);
+                if (victim < 0) {
+                    drop(slot, Reason.FRAG_TOO_BIG);
+                    return null;
+                }
+                drop(victim, Reason.FRAG_EVICTED);
+            }
+            if (d.buf.length < grown) {
+                d.buf = java.util.Arrays.copyOf(d.buf, grown);
+                d.view = ByteBuffer.wrap(d.buf);
+            }
+            d.held = grown;
+            bytes += extra;
         }
-        byte[] copy = new byte[len];
-        b.get(p.payloadOffset(), copy);
+        b.get(p.payloadOffset(), d.buf, off, len);
         int i = d.fragments++;
         d.offsets[i] = off;
         d.lengths[i] = len;
-        d.data[i] = copy;
         d.received += len;
-        bytes += len;
         if (d.totalLength < 0 || d.received != d.totalLength) return null;
-        // Complete: no overlaps and every byte counted, so the fragments tile [0, total).
-        out.clear();
-        for (int f = 0; f < d.fragments; f++) out.put(d.offsets[f], d.data[f]);
-        out.limit(d.totalLength);
+        // Complete: no overlaps and every byte counted, so the fragments tile [0, total). The
+        // buffer goes back to the pool but is only reused by a later call, after the caller is done.
+        ByteBuffer out = d.view.clear().limit(d.totalLength);
         doneTos = d.tos;
         doneTtl = d.ttl;
         doneIdent = d.identification;
@@ -167,10 +199,20 @@ public final class Reassembler {
     /** Drops datagrams past their deadline; returns whether any remain in flight. */
     public boolean expire(long now) {
         for (int i = 0; i < slots.length; i++) {
-            if (slots[i] != null && now - slots[i].deadline >= 0) drop(i, Reason.FRAG_TIMEOUT);
+            Datagram d = slots[i];
+            if (d == null || now - d.deadline < 0) continue;
+            for (int f = 0; f < d.fragments; f++) {
+                if (d.offsets[f] != 0) continue;
+                timeoutListener.timedOut(d.source, d.destination, d.protocol, d.identification, d.tos, d.ttl,
+                        d.view.clear().limit(d.lengths[f]));
+                break;
+            }
+            drop(i, Reason.FRAG_TIMEOUT);
         }
         return inFlight > 0;
     }
+
+    public void onTimeout(TimeoutListener l) { timeoutListener = l; }
 
     private int find(int src, int dst, int ident, int proto) {
         if (inFlight == 0) return -1;
@@ -203,15 +245,21 @@ public final class Reassembler {
     }
 
     private void release(int slot) {
-        bytes -= slots[slot].received;
+        Datagram d = slots[slot];
+        bytes -= d.held;
         slots[slot] = null;
         inFlight--;
+        if (d.buf.length > KEEP_BUFFER) {
+            d.buf = EMPTY;
+            d.view = null;
+        }
+        if (pool.size() < slots.length) pool.push(d);
     }
 
     /** Datagrams being reassembled now. */
     public int inFlight() { return inFlight; }
 
-    /** Bytes of fragment data held now. */
+    /** Bytes of reassembly buffers held now (what {@link Limits#maxBytes} bounds). */
     public int bytesHeld() { return bytes; }
 
     public Limits limits() { return limits; }

@@ -193,8 +193,19 @@ public final class NetStack implements Stack, AutoCloseable {
         }
     }
 
-    /** Starts the link, installs TCP and announces the static address if any. Any thread; returns at once. */
+    /**
+     * Installs TCP (at once, so that {@link #tcp()} works as soon as this returns), then starts the
+     * link and announces the static address if any on the loop. Call once, from any thread; returns
+     * at once.
+     */
     public NetStack start() {
+        if (tcpFactory != null && tcp == null) {
+            try {
+                tcp = tcpFactory.create(this);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "TCP failed to start: " + e, e);
+            }
+        }
         loop.execute(() -> {
             link.start(loop, new Link.Receiver() {
                 @Override public void receive(ByteBuffer frame) { onFrame(frame); }
@@ -208,13 +219,6 @@ public final class NetStack implements Stack, AutoCloseable {
                     }
                 }
             });
-            if (tcpFactory != null) {
-                try {
-                    tcp = tcpFactory.create(this);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "TCP failed to start: " + e, e);
-                }
-            }
             arp.announce();
         });
         return this;

@@ -188,15 +188,20 @@ public final class UdpSockets implements Udp {
             if (post) loop.execute(drain);
         }
 
-        // Loop thread: sends what the senders queued.
+        // Loop thread: sends what the senders queued (a ring's worth per turn).
         private void drain() {
             ByteBuffer out = udp.ip().payloadBuffer();
-            while (true) {
+            for (int sent = 0; ; sent++) {
                 int n, address, to;
                 lock.lock();
                 try {
                     if (txCount == 0 || closed) {
                         txCount = 0;
+                        return;
+                    }
+                    if (sent == TX_SLOTS) {
+                        // Senders keep the queue full: let the loop's other work run, then go on.
+                        loop.execute(drain);
                         return;
                     }
                     Slot s = tx[txHead];

@@ -10,6 +10,10 @@ import java.util.SplittableRandom;
  * {@code victimIp}, each with the counter that must account for it (issue 3, "Bad input"). Replayed
  * through the in-memory link by the tests here and through TAP by the tap target's tests. Frames
  * are built by the codecs' writers, then broken on purpose.
+ *
+ * <p>Choose an {@code attackerIp} the victim cannot reach on its link (off its subnet, or with no
+ * gateway): then the victim's answers (port unreachable, time exceeded) never make it resolve the
+ * attacker by ARP, and the "unsolicited ARP reply" case stays unsolicited.
  */
 public final class HostileCorpus {
 

@@ -193,10 +193,14 @@ class DhcpClientTest {
     @Test
     void nakWhileRenewingRemovesTheAddress() {
         DhcpClient c = bound(120);
-        DhcpMessage req = sent(c.timer(61 * S));
-        Step nak = c.receive(62 * S, reply(6, req.xid(), MAC, Ipv4Address.ANY, 54, 4, 10, 4, 0, 1));
+        assertNakTakesTheAddress(c, sent(c.timer(61 * S)), 62 * S);
+    }
+
+    static void assertNakTakesTheAddress(DhcpClient c, DhcpMessage request, long now) {
+        Step nak = c.receive(now, reply(6, request.xid(), MAC, Ipv4Address.ANY, 54, 4, 10, 4, 0, 1));
         assertEquals(1, nak.all(Unbind.class).size());
         assertEquals(DhcpMessage.DISCOVER, sent(nak).type());
+        assertNull(c.lease());
     }
 
     @Test
@@ -323,5 +327,57 @@ class DhcpClientTest {
         assertEquals(8, DhcpClient.prefixLength(Ipv4Address.parse("255.0.255.0"), OFFERED));
         assertEquals(16, DhcpClient.prefixLength(null, Ipv4Address.parse("172.16.0.5")));
         assertEquals(24, DhcpClient.prefixLength(null, Ipv4Address.parse("192.168.1.5")));
+    }
+
+    @Test
+    void afterTheLinkReturnsALeaseIsCheckedByInitRebootAndKept() {
+        DhcpClient c = bound(120);
+        Step s = c.linkReconnected(10 * S);
+        DhcpMessage r = sent(s);
+        assertEquals(DhcpMessage.REQUEST, r.type());
+        assertEquals(OFFERED, r.addressOption(DhcpMessage.OPT_REQUESTED_IP));
+        assertNull(r.option(DhcpMessage.OPT_SERVER_ID));
+        assertEquals(Ipv4Address.ANY, r.ciaddr());
+        assertEquals(Ipv4Address.BROADCAST, s.all(Transmit.class).get(0).destination());
+        assertTrue(s.all(Unbind.class).isEmpty(), "the address stays while it is checked");
+        assertEquals(State.INIT_REBOOT, c.state());
+        Step ack = c.receive(11 * S, reply(5, r.xid(), MAC, OFFERED, standardOptions(120)));
+        assertEquals(1, ack.all(Bind.class).size());
+        assertTrue(ack.all(Unbind.class).isEmpty());
+        assertEquals(State.BOUND, c.state());
+        assertEquals(10 * S + 60 * S, ack.nextTimer());
+    }
+
+    @Test
+    void afterTheLinkReturnsANakTakesTheAddressAway() {
+        DhcpClient c = bound(120);
+        assertNakTakesTheAddress(c, sent(c.linkReconnected(10 * S)), 11 * S);
+    }
+
+    @Test
+    void afterTheLinkReturnsSilenceKeepsTheLeaseUntilItEnds() {
+        DhcpClient c = bound(120); // expiry at 120.5 s
+        Step s = c.linkReconnected(10 * S);
+        s = c.timer(s.nextTimer());
+        assertEquals(DhcpMessage.REQUEST, sent(s).type());
+        s = c.timer(s.nextTimer());
+        assertTrue(s.all(Unbind.class).isEmpty() && s.all(Transmit.class).isEmpty(), s.outputs().toString());
+        assertEquals(State.BOUND, c.state());
+        assertEquals(OFFERED, c.lease().address().address());
+        assertEquals(60 * S + S / 2, s.nextTimer(), "back on the original lease's T1");
+        Step renew = c.timer(s.nextTimer());
+        assertEquals(State.RENEWING, c.state());
+        Step rebind = c.timer(renew.nextTimer());
+        Step expire = c.timer(rebind.nextTimer());
+        assertEquals(1, expire.all(Unbind.class).size());
+    }
+
+    @Test
+    void withoutALeaseTheLinkReturningRestartsDiscoveryAtOnce() {
+        DhcpClient c = new DhcpClient(MAC, null, seeded(12));
+        Step first = c.start(0, null);
+        Step again = c.linkReconnected(S);
+        assertEquals(DhcpMessage.DISCOVER, sent(again).type());
+        assertNotEquals(sent(first).xid(), sent(again).xid());
     }
 }

@@ -164,5 +164,7 @@ class ConfigurationTest {
             assertEquals(fake, net.b.tcp());
             assertEquals(net.b, seen[0]);
         }
+        NetStack s = builder().ipv4(Ipv4Prefix.parse("10.0.0.9/24")).tcp(x -> fake).build().start();
+        assertEquals(fake, s.tcp(), "TCP is there as soon as start() returns, before the loop ran");
     }
 }

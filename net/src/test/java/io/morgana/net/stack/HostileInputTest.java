@@ -82,6 +82,18 @@ class HostileInputTest {
     }
 
     @Test
+    void tooManyFragmentsDropTheDatagram() {
+        try (SimNet net = new SimNet(16, Faults.NONE)) {
+            HostileCorpus h = corpus();
+            int max = net.b.reassembler().limits().maxFragments();
+            for (int i = 0; i <= max; i++) inject(net, h.fragment(600, i * 8, 8, true));
+            net.run(1);
+            assertEquals(1, net.b.counters().get("ipv4.rx.drop.frag-too-many"));
+            assertEquals(0, net.b.reassembler().inFlight());
+        }
+    }
+
+    @Test
     void floodOfFirstFragmentsStaysBoundedWhileNormalTrafficFlows() {
         try (SimNet net = new SimNet(13, Faults.NONE)) {
             int[] replies = {0};
@@ -143,7 +155,9 @@ class HostileInputTest {
             net.run(5);
             assertTrue(maxSize <= limit, "ARP cache " + maxSize + " > " + limit);
             assertEquals(3000, net.b.counters().get("arp.rx.drop.unsolicited"));
-            assertTrue(net.b.counters().get("arp.cache.evicted") >= 3000 - limit);
+            assertEquals(0, net.b.counters().get("arp.cache.evicted"), "the flood evicts nobody");
+            assertEquals(3000 - (limit - 1), net.b.counters().get("arp.cache.full-not-learned"));
+            assertEquals(1, net.b.counters().get("arp.tx.requests"), "b never had to resolve a again (only its announcement)");
             assertEquals(1 + 30, replies[0], "b kept answering a at a's real MAC");
             assertNothingEscaped(net);
         }

@@ -21,6 +21,15 @@ import org.junit.jupiter.api.Test;
 /** Two stacks over the in-memory link on virtual time: ARP, ping, UDP echo, fragmentation, faults. */
 class SimulatedStackTest {
 
+    /** Registers protocol {@code proto} on {@code stack}, adding the ICMP errors it is told of to {@code errors}. */
+    static void collectErrors(NetStack stack, int proto, List<IcmpError> errors) {
+        stack.ipv4().register(proto, new IpProtocolHandler() {
+            @Override public void receive(Ipv4Datagram d) {}
+
+            @Override public void error(IcmpError e) { errors.add(e); }
+        });
+    }
+
     @Test
     void gratuitousArpAtStartAndResolutionOnFirstSend() {
         try (SimNet net = new SimNet(1, Faults.NONE)) {
@@ -117,16 +126,8 @@ class SimulatedStackTest {
         try (SimNet net = new SimNet(6, Faults.NONE)) {
             List<IcmpError> errors = new ArrayList<>();
             // A protocol of our own on a, to see errors for its datagrams.
-            net.a.ipv4().register(253, new IpProtocolHandler() {
-                @Override public void receive(Ipv4Datagram d) {}
-
-                @Override public void error(IcmpError e) { errors.add(e); }
-            });
-            net.a.ipv4().register(17, new IpProtocolHandler() {
-                @Override public void receive(Ipv4Datagram d) {}
-
-                @Override public void error(IcmpError e) { errors.add(e); }
-            });
+            collectErrors(net.a, 253, errors);
+            collectErrors(net.a, 17, errors);
             net.loop.execute(() -> net.a.udpLayer().send(SimNet.A.bits(), 4000, SimNet.B.bits(), 9, ByteBuffer.wrap(new byte[10])));
             net.loop.execute(() -> net.a.ipv4().send(SimNet.B.bits(), 253, ByteBuffer.wrap(new byte[12]), 0));
             net.run(20);
@@ -160,11 +161,7 @@ class SimulatedStackTest {
     void fragNeededUpdatesPathMtuAndReachesTheTransport() {
         try (SimNet net = new SimNet(8, Faults.NONE)) {
             List<IcmpError> errors = new ArrayList<>();
-            net.a.ipv4().register(6, new IpProtocolHandler() {
-                @Override public void receive(Ipv4Datagram d) {}
-
-                @Override public void error(IcmpError e) { errors.add(e); }
-            });
+            collectErrors(net.a, 6, errors);
             // b plays a router: on a DF datagram of protocol 6 it answers frag-needed with MTU 1280.
             net.b.ipv4().register(6, d -> {
                 ByteBuffer out = net.b.ipv4().payloadBuffer();
@@ -194,22 +191,23 @@ class SimulatedStackTest {
     void unresolvedNextHopIsRetriedThenReportedLocally() {
         try (SimNet net = new SimNet(9, Faults.NONE)) {
             List<IcmpError> errors = new ArrayList<>();
-            net.a.ipv4().register(17, new IpProtocolHandler() {
-                @Override public void receive(Ipv4Datagram d) {}
-
-                @Override public void error(IcmpError e) { errors.add(e); }
-            });
+            collectErrors(net.a, 17, errors);
             int nobody = io.morgana.api.Ipv4Address.parse("10.0.0.99").bits();
-            net.loop.execute(() -> net.a.udpLayer().send(SimNet.A.bits(), 1234, nobody, 53, ByteBuffer.wrap(new byte[20])));
+            int queue = net.a.arp().limits().queuePerDest();
+            for (int i = 0; i < queue + 12; i++) {
+                net.loop.execute(() -> net.a.udpLayer().send(SimNet.A.bits(), 1234, nobody, 53, ByteBuffer.wrap(new byte[20])));
+            }
             net.run(500);
             assertEquals(1, net.a.arp().pendingCount());
-            assertEquals(1, net.a.arp().queuedFrames());
+            assertEquals(queue, net.a.arp().queuedFrames(), "the queue per destination is bounded");
+            assertEquals(12, net.a.counters().get("arp.tx.drop.queue-full"));
+            assertEquals(12, net.a.counters().get("udp.tx.drop.queue-full"));
             net.run(5000);
             assertEquals(0, net.a.arp().pendingCount());
             assertEquals(0, net.a.arp().size());
             assertEquals(1 + 3, net.a.counters().get("arp.tx.requests"), "gratuitous + 3 tries");
-            assertEquals(1, net.a.counters().get("arp.tx.drop.unresolved"));
-            assertEquals(1, errors.size());
+            assertEquals(queue, net.a.counters().get("arp.tx.drop.unresolved"));
+            assertEquals(queue, errors.size());
             assertTrue(errors.get(0).local());
             assertEquals(IcmpError.Kind.HOST_UNREACHABLE, errors.get(0).kind());
             assertEquals(53, errors.get(0).destinationPort());
@@ -268,6 +266,26 @@ class SimulatedStackTest {
             net.loop.execute(() -> net.a.ipv4().send(SimNet.B.bits(), 99, ByteBuffer.allocate(4), 0));
             net.run(5);
             assertEquals(List.of("end", "datagram", "end"), events, "the batch of a's ARP request, then the datagram's");
+        }
+    }
+
+    @Test
+    void reassemblyTimeoutIsReportedWhenFragmentZeroCame() {
+        try (SimNet net = new SimNet(19, Faults.NONE)) {
+            List<IcmpError> errors = new ArrayList<>();
+            collectErrors(net.a, 17, errors);
+            net.a.icmp().ping(SimNet.B.bits(), 1, 1, ByteBuffer.allocate(8)); // b learns a
+            net.run(5);
+            io.morgana.net.wire.HostileCorpus fromA = new io.morgana.net.wire.HostileCorpus(SimNet.MAC_B.bits(), SimNet.B.bits(),
+                    SimNet.MAC_A.bits(), SimNet.A.bits());
+            net.loop.execute(() -> net.linkB.inject(fromA.fragment(70, 0, 64, true)));   // fragment zero, never completed
+            net.loop.execute(() -> net.linkB.inject(fromA.fragment(71, 64, 64, true)));  // no fragment zero
+            net.run(31_000);
+            assertEquals(2, net.b.counters().get("ipv4.rx.drop.frag-timeout"));
+            assertEquals(1, net.b.counters().get("icmp.tx.time-exceeded"));
+            assertEquals(1, errors.size());
+            assertEquals(IcmpError.Kind.TIME_EXCEEDED, errors.get(0).kind());
+            assertEquals(1, errors.get(0).code());
         }
     }
 }

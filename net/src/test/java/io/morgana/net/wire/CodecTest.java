@@ -42,10 +42,15 @@ class CodecTest {
         SplittableRandom r = new SplittableRandom(1);
         byte[] data = new byte[300];
         r.nextBytes(data);
-        ByteBuffer b = ByteBuffer.wrap(data);
-        for (int off = 0; off < 9; off++) {
-            for (int len = 0; len < 280; len++) {
-                assertEquals(naiveChecksum(data, off, len, 0), Checksum.compute(b, off, len, 0), "off " + off + " len " + len);
+        ByteBuffer heap = ByteBuffer.wrap(data);
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(0, data);
+        ByteBuffer little = ByteBuffer.allocateDirect(data.length).put(0, data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (ByteBuffer b : new ByteBuffer[] {heap, direct, little}) {
+            for (int off = 0; off < 9; off++) {
+                for (int len = 0; len < 280; len++) {
+                    assertEquals(naiveChecksum(data, off, len, 0), Checksum.compute(b, off, len, 0), "off " + off + " len " + len);
+                    assertEquals(naiveChecksum(data, off, len, 0x1234), Checksum.compute(b, off, len, 0x1234), "seeded, len " + len);
+                }
             }
         }
         // Worst case for carries: all ones.

@@ -24,7 +24,12 @@ public final class LogSink {
     private static final LogSink GLOBAL = new LogSink(System.err, null);
     private static final InheritableThreadLocal<LogSink> CURRENT = new InheritableThreadLocal<>();
 
+    /** Most lines a capturing sink keeps; past it the oldest half is dropped. */
+    public static final int MAX_CAPTURED = 100_000;
+
     private volatile LogSpec spec = LogSpec.DEFAULT;
+    /** Lines dropped from the front of {@link #captured} so far (keeps {@link #await}'s position stable). */
+    private long dropped;
     private final PrintStream out;
     private final List<String> captured;
     private final List<Consumer<String>> listeners = new ArrayList<>();
@@ -72,7 +77,13 @@ public final class LogSink {
         String line = sb.toString();
         List<Consumer<String>> ls;
         synchronized (this) {
-            if (captured != null) captured.add(line);
+            if (captured != null) {
+                if (captured.size() >= MAX_CAPTURED) {
+                    captured.subList(0, MAX_CAPTURED / 2).clear();
+                    dropped += MAX_CAPTURED / 2;
+                }
+                captured.add(line);
+            }
             ls = listeners.isEmpty() ? List.of() : List.copyOf(listeners);
             notifyAll();
         }
@@ -93,9 +104,12 @@ public final class LogSink {
     public synchronized String await(String text, long timeoutMillis) throws InterruptedException {
         if (captured == null) throw new IllegalStateException("this sink does not capture");
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        int seen = 0;
+        long seen = dropped; // absolute index of the next line to look at
         while (true) {
-            for (; seen < captured.size(); seen++) if (captured.get(seen).contains(text)) return captured.get(seen);
+            for (seen = Math.max(seen, dropped); seen - dropped < captured.size(); seen++) {
+                String line = captured.get((int) (seen - dropped));
+                if (line.contains(text)) return line;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) return null;
             wait(Math.max(1, left / 1_000_000));

@@ -55,4 +55,13 @@ class LogSpecTest {
         assertTrue(sink.lines().get(1).contains("ERROR [quiet] child"));
         assertTrue(sink.lines().get(1).contains("java.lang.IllegalStateException: why"));
     }
+
+    @Test void aCapturingSinkIsBounded() throws Exception {
+        LogSink sink = LogSink.capturing(null);
+        for (int i = 0; i < LogSink.MAX_CAPTURED + 10; i++) sink.write(Level.INFO, "s", "line " + i, null);
+        assertTrue(sink.lines().size() <= LogSink.MAX_CAPTURED);
+        assertTrue(sink.lines().getLast().endsWith("line " + (LogSink.MAX_CAPTURED + 9)));
+        assertTrue(sink.await("line " + (LogSink.MAX_CAPTURED + 5), 10) != null);
+        assertTrue(sink.lines().getFirst().endsWith("line " + LogSink.MAX_CAPTURED / 2), "the oldest half went first");
+    }
 }

@@ -4,117 +4,77 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.morgana.api.Arg;
-import io.morgana.api.Block;
-import io.morgana.api.Clock;
-import io.morgana.api.Context;
-import io.morgana.api.Endpoint;
-import io.morgana.api.FileContents;
-import io.morgana.api.KvRo;
-import io.morgana.api.KvRw;
 import io.morgana.api.Manifest;
-import io.morgana.api.Random;
-import io.morgana.api.Sleep;
-import io.morgana.api.Stack;
-import io.morgana.dns.JdkStack;
 import io.morgana.dns.Tools;
+import io.morgana.runtime.Launcher;
 import io.morgana.testing.Privileged;
-import java.lang.reflect.Constructor;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The appliance as the runtime would run it, with a stand-in Context over loopback sockets (until
- * the runtime's in-process launcher exists): arguments parse with actionable errors, zone files
- * come as bytes read at boot, and dig gets answers over UDP and TCP.
+ * The appliance booted in-process on the unix target (the runtime reads --zone files at boot):
+ * arguments fail with actionable messages, and dig gets answers over UDP and TCP, AXFR with TSIG.
  */
 class DnsServerTest {
+    static final Duration T = Duration.ofSeconds(20);
+    static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ==";
 
-    /** A Context holding given argument values, its stack on loopback JDK sockets. */
-    static final class TestContext implements Context {
-        final Map<Arg<?>, Object> args = new HashMap<>();
-        final CountDownLatch stop = new CountDownLatch(1);
-        final Stack stack = new JdkStack("127.0.0.1");
-
-        <T> TestContext with(Arg<T> a, String... texts) {
-            if (a.isRepeatable()) {
-                List<Object> all = new java.util.ArrayList<>();
-                for (String t : texts) all.addAll((List<?>) a.parse(t));
-                args.put(a, all);
-            } else {
-                args.put(a, a.parse(texts[0]));
-            }
-            return this;
-        }
-
-        @Override public Manifest manifest() { return new DnsServer().manifest(); }
-        @SuppressWarnings("unchecked") @Override public <T> T arg(Arg<T> a) { return (T) args.getOrDefault(a, a.defaultValue()); }
-        @Override public Stack stack() { return stack; }
-        @Override public KvRo kvRo(String n) { throw new IllegalStateException(n); }
-        @Override public KvRw kvRw(String n) { throw new IllegalStateException(n); }
-        @Override public Block block(String n) { throw new IllegalStateException(n); }
-        @Override public Clock clock() { return JdkStack.CLOCK; }
-        @Override public Sleep sleep() { return d -> Thread.sleep(d); }
-        @Override public Random random() { return b -> new java.security.SecureRandom().nextBytes(b); }
-        @Override public String target() { return "test"; }
-        @Override public void awaitStop() throws InterruptedException { stop.await(); }
-        @Override public boolean stopping() { return stop.getCount() == 0; }
-        @Override public void onStop(Runnable hook) {}
-    }
-
-    /** The runtime reads --zone files at boot; this stands in for it. */
-    static List<FileContents> loaded(String resource) throws Exception {
-        Constructor<FileContents> c = FileContents.class.getDeclaredConstructor(String.class, byte[].class);
-        return List.of(c.newInstance(resource, Tools.resource(resource)));
-    }
-
-    @Test void manifestAndArguments() {
+    @Test void manifestAndArgumentParsers() {
         Manifest m = new DnsServer().manifest();
         assertEquals("dns-server", m.name());
-        // A repeatable file argument: each --zone parses to a path the runtime fills with bytes at boot.
         assertTrue(m.args().stream().anyMatch(a -> a.name().equals("zone") && "FILE".equals(a.metavar()) && a.isRepeatable()));
         assertEquals("z.zone", DnsServer.ZONE.parse("z.zone").get(0).path());
-        TestContext c = new TestContext().with(DnsServer.SECONDARY, "example.org@192.0.2.1", "example.net@192.0.2.2:5353")
-                .with(DnsServer.NOTIFY, "192.0.2.3", "[2001:db8::1]:53");
-        assertEquals(new Endpoint(io.morgana.api.IpAddress.parse("192.0.2.1"), 53), c.arg(DnsServer.SECONDARY).get(0).primary());
-        assertEquals(5353, c.arg(DnsServer.SECONDARY).get(1).primary().port());
-        assertEquals(53, c.arg(DnsServer.NOTIFY).get(1).port());
+        assertEquals(53, DnsServer.SECONDARY.parse("example.org@192.0.2.1").get(0).primary().port());
+        assertEquals(5353, DnsServer.SECONDARY.parse("example.net@192.0.2.2:5353").get(0).primary().port());
+        assertEquals(53, DnsServer.NOTIFY.parse("2001:db8::1").get(0).port());
+        assertEquals(5300, DnsServer.NOTIFY.parse("[2001:db8::1]:5300").get(0).port());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DnsServer.SECONDARY.parse("example.org")).getMessage().contains("ZONE@PRIMARY"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DnsServer.TSIG.parse("k:md4:AA==")).getMessage().contains("hmac-sha256"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> DnsServer.configure(new TestContext())).getMessage().contains("nothing to serve"));
     }
 
-    @Test void badZoneFileIsNamed() throws Exception {
-        Constructor<FileContents> c = FileContents.class.getDeclaredConstructor(String.class, byte[].class);
-        TestContext ctx = new TestContext();
-        ctx.args.put(DnsServer.ZONE, List.of(c.newInstance("broken.zone", "$INCLUDE other\n".getBytes())));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DnsServer.configure(ctx));
-        assertTrue(e.getMessage().startsWith("broken.zone:1: $INCLUDE is refused"), e.getMessage());
+    @Test void badArgumentsAndZonesAreNamed() throws Exception {
+        try (Launcher.Running r = Launcher.start(new DnsServer(), "unix", "--secondary=example.org")) {
+            assertEquals(64, r.awaitExit(T));
+            assertTrue(r.bootError().contains("ZONE@PRIMARY"), r.bootError());
+        }
+        try (Launcher.Running r = Launcher.start(new DnsServer(), "unix", "--zone=/nonexistent/d7.zone")) {
+            assertEquals(64, r.awaitExit(T));
+            assertTrue(r.bootError().contains("no such file"), r.bootError());
+        }
+        Path broken = Files.createTempFile("d7broken", ".zone");
+        try {
+            Files.writeString(broken, "$INCLUDE /etc/passwd\n");
+            try (Launcher.Running r = Launcher.start(new DnsServer(), "unix", "--zone=" + broken, "--port=0")) {
+                assertEquals(1, r.awaitExit(T));
+                r.awaitLog("$INCLUDE is refused", T);
+            }
+        } finally {
+            Files.delete(broken);
+        }
+        try (Launcher.Running r = Launcher.start(new DnsServer(), "unix", "--port=0")) {
+            assertEquals(1, r.awaitExit(T));
+            r.awaitLog("nothing to serve", T);
+        }
     }
 
     @Test @Privileged(tools = {"dig"})
     void servesItsZoneFileOverUdpAndTcp() throws Exception {
-        int port = Tools.freePort("127.0.0.1");
-        TestContext ctx = new TestContext().with(DnsServer.PORT, String.valueOf(port));
-        ctx.args.put(DnsServer.ZONE, loaded("example.org.zone"));
-        Thread t = Thread.ofVirtual().start(() -> {
-            try {
-                new DnsServer().run(ctx);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try {
-            assertTrue(Tools.waitFor(10, () -> Tools.run(5, "dig", "@127.0.0.1", "-p", "" + port, "+short", "+tries=1", "+time=1",
-                    "www.example.org", "A").out().trim().equals("192.0.2.80")));
-            assertEquals("192.0.2.80", Tools.run(5, "dig", "@127.0.0.1", "-p", "" + port, "+short", "+tcp", "alias.example.org", "A")
-                    .out().trim().lines().reduce((a, b) -> b).orElse(""));
+        Path zone = Files.createTempFile("d7example", ".zone");
+        Files.write(zone, Tools.resource("example.org.zone"));
+        try (Launcher.Running r = Launcher.start(new DnsServer(), "unix", "--zone=" + zone, "--port=0",
+                "--tsig=xfr-key:hmac-sha256:" + SECRET)) {
+            String port = String.valueOf(r.awaitLogInt("answering on UDP and TCP port ", T));
+            assertEquals("192.0.2.80", Tools.run(10, "dig", "@127.0.0.1", "-p", port, "+short", "www.example.org", "A").out().trim());
+            String tcp = Tools.run(10, "dig", "@127.0.0.1", "-p", port, "+short", "+tcp", "alias.example.org", "A").out().trim();
+            assertEquals("www.example.org.\n192.0.2.80", tcp);
+            String axfr = Tools.run(10, "dig", "@127.0.0.1", "-p", port, "-y", "hmac-sha256:xfr-key:" + SECRET, "example.org", "AXFR").out();
+            assertTrue(axfr.contains("XFR size: 137 records"), axfr);
+            String unsigned = Tools.run(10, "dig", "@127.0.0.1", "-p", port, "example.org", "AXFR").out();
+            assertTrue(unsigned.contains("Transfer failed"), unsigned);
         } finally {
-            ctx.stop.countDown();
-            t.join(5000);
+            Files.delete(zone);
         }
     }
 }

@@ -220,18 +220,22 @@ public final class TapDevice implements AutoCloseable {
         return -1;
     }
 
+    /** What {@link #awaitReadable} saw. */
+    public enum Wait { READABLE, TIMEOUT, CLOSED }
+
     /**
-     * Blocks until a frame can be read or the device is closed; returns false once closed. Call
-     * from the reader thread only.
+     * Blocks until a frame can be read, the device is closed, or {@code timeoutMillis} pass
+     * (negative: no limit). Call from the reader thread only.
      */
-    public boolean awaitReadable() {
+    public Wait awaitReadable(int timeoutMillis) {
         while (!closed) {
-            int n = Libc.poll(rxCapture, pollFds, 2, -1);
-            if (closed) return false;
-            if (n > 0 && (pollFds.get(ValueLayout.JAVA_SHORT, 6) & Libc.POLLIN) != 0) return true;
-            if (n < 0 && Libc.errno(rxCapture) != Libc.EINTR) return false;
+            int n = Libc.poll(rxCapture, pollFds, 2, timeoutMillis);
+            if (closed) return Wait.CLOSED;
+            if (n == 0) return Wait.TIMEOUT;
+            if (n > 0 && (pollFds.get(ValueLayout.JAVA_SHORT, 6) & Libc.POLLIN) != 0) return Wait.READABLE;
+            if (n < 0 && Libc.errno(rxCapture) != Libc.EINTR) return Wait.CLOSED;
         }
-        return false;
+        return Wait.CLOSED;
     }
 
     /**

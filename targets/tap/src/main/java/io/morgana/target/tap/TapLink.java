@@ -47,6 +47,9 @@ public final class TapLink implements Link {
     private EventLoop loop;
     private Receiver receiver;
     private Thread reader;
+    private volatile Runnable onLinkUp;
+    private boolean wasUp;
+    private long nextStateCheck;
     private volatile boolean closed;
 
     private static final class Slot {
@@ -89,10 +92,34 @@ public final class TapLink implements Link {
 
     @Override public int mtu() { return device.mtu(); }
 
+    /**
+     * Runs {@code listener} on the loop whenever the host side of the interface comes back up after
+     * being down (checked about once a second), so DHCP can verify its lease (INIT-REBOOT).
+     */
+    public void onLinkUp(Runnable listener) { onLinkUp = listener; }
+
+    /** About once a second, from the reader thread: notices the host side going down and up again. */
+    private void checkLinkState() {
+        long now = System.nanoTime();
+        if (now < nextStateCheck) return;
+        nextStateCheck = now + 1_000_000_000L;
+        boolean up = device.up();
+        Runnable l = onLinkUp;
+        if (up && !wasUp && l != null) {
+            try {
+                loop.execute(l);
+            } catch (RuntimeException e) {
+                // loop closed: nobody to tell
+            }
+        }
+        wasUp = up;
+    }
+
     @Override public void start(EventLoop loop, Receiver receiver) {
         if (this.loop != null) throw new IllegalStateException("link already started");
         this.loop = loop;
         this.receiver = receiver;
+        wasUp = device.up();
         reader = Thread.ofPlatform().name("tap-rx-" + device.name()).daemon(true).start(this::readLoop);
     }
 
@@ -124,7 +151,8 @@ public final class TapLink implements Link {
             if (n < 0) return;
             post();
             batch = 0;
-            if (!device.awaitReadable()) return;
+            checkLinkState();
+            if (device.awaitReadable(1000) == TapDevice.Wait.CLOSED) return;
         }
     }
 

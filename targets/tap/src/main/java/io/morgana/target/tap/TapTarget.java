@@ -92,6 +92,7 @@ public final class TapTarget implements Target {
         NetStack stack = NetStack.builder(link, loop).random(boot.random()).ipv4(ipv4).gateway(gateway)
                 .faults(Middleware.faults(boot)).build().start();
         DhcpService dhcpService = dhcp ? DhcpService.start(stack, boot.arg(StandardArgs.NAME), null) : null;
+        if (dhcpService != null) tap.onLinkUp(dhcpService::linkReconnected);
         boot.onShutdown(() -> {
             if (dhcpService != null) dhcpService.close();
             stack.close();

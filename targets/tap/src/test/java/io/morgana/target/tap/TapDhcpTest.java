@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * DHCP against dnsmasq in a namespace: with no server the client retries and keeps running; once
  * dnsmasq starts it gets a lease (2-minute lease, T1 set to 20 s by the server to keep the test
- * short), answers pings on the leased address, and renews.
+ * short), answers pings on the leased address, renews, and checks its lease by INIT-REBOOT when
+ * the link comes back after being down.
  */
 @Privileged(tools = {"dnsmasq", "ping"})
 class TapDhcpTest {
@@ -35,6 +36,7 @@ class TapDhcpTest {
             TapLink link = new TapLink(TapDevice.open(TAP, ns.name()), MacAddress.parse("02:00:00:00:04:05"));
             NetStack stack = NetStack.builder(link, loop).build().start();
             DhcpService dhcp = DhcpService.start(stack, "morgana-t4", null);
+            link.onLinkUp(dhcp::linkReconnected);
             try {
                 // No server yet: DISCOVER at 0 s, then a logged retry at ~4 s; the stack keeps running without an address.
                 await(Duration.ofSeconds(10), () -> dhcp.counters().getOrDefault("dhcp.tx.discover", 0L) >= 2);
@@ -68,6 +70,15 @@ class TapDhcpTest {
                 await(Duration.ofSeconds(40), () -> dhcp.counters().getOrDefault("dhcp.renewed", 0L) >= 1);
                 long acks = dnsmasq.log().lines().filter(l -> l.contains("DHCPACK(" + TAP + ") " + us)).count();
                 assertTrue(acks >= 2, "dnsmasq acknowledged the renewal: " + dnsmasq.log());
+                assertEquals(lease.address(), dhcp.lease().address());
+
+                // The host side goes down and up: the client checks its lease by INIT-REBOOT and keeps it.
+                long renewed = dhcp.counters().get("dhcp.renewed");
+                ns.ip("link", "set", TAP, "down");
+                Thread.sleep(2500);
+                ns.ip("link", "set", TAP, "up");
+                await(Duration.ofSeconds(15), () -> dhcp.counters().get("dhcp.renewed") > renewed);
+                assertTrue(dnsmasq.log().contains("DHCPREQUEST(" + TAP + ") " + us + " 02:00:00:00:04:05"), dnsmasq.log());
                 assertEquals(lease.address(), dhcp.lease().address());
             } finally {
                 dhcp.close();

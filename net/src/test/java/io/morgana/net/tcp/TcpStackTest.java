@@ -1,0 +1,146 @@
+package io.morgana.net.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.api.Endpoint;
+import io.morgana.api.Flow;
+import io.morgana.api.Ipv4Address;
+import io.morgana.api.Listener;
+import io.morgana.net.link.Faults;
+import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code Tcp}/{@code Flow} API over two whole stacks (Ethernet, ARP, IPv4, TCP) on the
+ * in-memory link and virtual time, with blocking calls on virtual threads.
+ */
+class TcpStackTest {
+    static final long S = 1_000_000_000L;
+    static final Endpoint B7 = new Endpoint(StackPair.B, 7);
+
+    /** Runs {@code body} on a virtual thread while the loop runs; returns what it threw, if anything. */
+    static Throwable drive(StackPair net, long maxVirtualNanos, ThrowingRunnable body) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        boolean[] done = {false};
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            } finally {
+                done[0] = true;
+            }
+        });
+        // The loop returns early when it is idle and the thread has not posted yet: keep going
+        // until the thread ends, within the virtual-time budget (and a real-time guard).
+        long end = net.loop.nanoTime() + maxVirtualNanos, guard = System.nanoTime() + 60 * S;
+        while (!done[0] && net.loop.nanoTime() < end && System.nanoTime() < guard) {
+            net.loop.runUntil(() -> done[0], end - net.loop.nanoTime());
+            if (!done[0]) Thread.onSpinWait();
+        }
+        assertTrue(done[0], "client did not finish in virtual time");
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return failure.get();
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    static void echoServer(StackPair net) throws Exception {
+        net.b.tcp().serve(7, flow -> {
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            while (flow.read(buf.clear()) >= 0) flow.write(buf.flip());
+            flow.shutdownOutput();
+        });
+    }
+
+    @Test void echoOverWholeStacksWithFaults() throws Exception {
+        try (StackPair net = new StackPair(11, new Faults(0.02, 0.02, 0.02, 0.005, 0, 0), 2_000_000)) {
+            echoServer(net);
+            byte[] data = new byte[300_000];
+            new SplittableRandom(5).nextBytes(data);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            Throwable f = drive(net, 120 * S, () -> {
+                try (Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(10))) {
+                    Thread writer = Thread.ofVirtual().start(() -> {
+                        try {
+                            flow.write(data);
+                            flow.shutdownOutput();
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    });
+                    byte[] buf = new byte[4096];
+                    int n;
+                    while ((n = flow.read(buf, 0, buf.length)) >= 0) got.write(buf, 0, n);
+                    writer.join();
+                }
+            });
+            if (f != null) throw new AssertionError(f);
+            assertArrayEquals(data, got.toByteArray());
+            assertTrue(net.a.counters().get("tcp.tx.segments") > 100, "tcp counters show in Stack.counters()");
+        }
+    }
+
+    @Test void connectErrorsAreTheJdkExceptions() throws Exception {
+        try (StackPair net = new StackPair(12, Faults.NONE, 2_000_000)) {
+            Throwable refused = drive(net, 30 * S, () -> net.a.tcp().connect(new Endpoint(StackPair.B, 9), Duration.ofSeconds(5)));
+            assertInstanceOf(ConnectException.class, refused);
+            Throwable unreachable = drive(net, 60 * S, () -> net.a.tcp().connect(Endpoint.of("10.0.0.77", 80), Duration.ofSeconds(30)));
+            assertInstanceOf(NoRouteToHostException.class, unreachable, String.valueOf(unreachable));
+            net.linkB.close();
+            Throwable timeout = drive(net, 60 * S, () -> net.a.tcp().connect(B7, Duration.ofSeconds(3)));
+            assertInstanceOf(SocketTimeoutException.class, timeout, String.valueOf(timeout));
+        }
+    }
+
+    @Test void readTimeoutLeavesTheFlowUsableAndAbortResetsThePeer() throws Exception {
+        try (StackPair net = new StackPair(13, Faults.NONE, 2_000_000)) {
+            AtomicReference<Throwable> serverSaw = new AtomicReference<>();
+            Listener l = net.b.tcp().listen(7);
+            assertEquals(7, l.localAddress().port());
+            Thread.ofVirtual().start(() -> {
+                try (Flow f = l.accept()) {
+                    f.write(new byte[] {1});
+                    f.read(ByteBuffer.allocate(10));
+                } catch (Throwable e) {
+                    serverSaw.set(e);
+                }
+            });
+            Throwable f = drive(net, 60 * S, () -> {
+                Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5));
+                assertEquals(new Ipv4Address(StackPair.A.bits()), flow.localAddress().address());
+                ByteBuffer buf = ByteBuffer.allocate(10);
+                assertEquals(1, flow.read(buf));
+                flow.readTimeout(Duration.ofSeconds(2));
+                try {
+                    flow.read(buf.clear());
+                    throw new AssertionError("read should time out");
+                } catch (SocketTimeoutException expected) {
+                    // the flow stays usable
+                }
+                flow.abort();
+            });
+            if (f != null) throw new AssertionError(f);
+            net.loop.runUntil(() -> serverSaw.get() != null, 5 * S);
+            assertInstanceOf(SocketException.class, serverSaw.get());
+            l.close();
+        }
+    }
+}
