@@ -7,8 +7,11 @@ Prints one line: LABEL median_ms p10_ms p90_ms rss_kib
 import os, signal, socket, statistics, subprocess, sys, time
 
 REQ = b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n"
+HOST = os.environ.get("HOST", "127.0.0.1")
 
 def free_port():
+    if os.environ.get("PORT"):
+        return int(os.environ["PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -18,7 +21,8 @@ def first_200(port, deadline, p=None):
         if p is not None and p.poll() is not None:
             raise SystemExit("the appliance exited (status %d) before answering on port %d" % (p.returncode, port))
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            with socket.create_connection((HOST, port), timeout=0.2) as s:
+                s.settimeout(5)
                 s.sendall(REQ)
                 data = s.recv(64)
                 if data.startswith(b"HTTP/1.1 200"):
@@ -71,7 +75,7 @@ def main():
     first_200(port, time.perf_counter() + 60, p)
     done = 0
     while done < requests:  # 10 keep-alive connections in turn, a new one every 1000 requests
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        with socket.create_connection((HOST, port), timeout=10) as s:
             buf = b""
             for _ in range(min(1000, requests - done)):
                 s.sendall(REQ)

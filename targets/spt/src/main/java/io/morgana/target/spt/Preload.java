@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *   <li>Native libraries: {@code libnet}/{@code libnio} (and {@code libextnet}) are loaded on first
  *       use of the classes that need them; {@code dlopen} after the seal fails.
  *   <li>Configuration read once: {@code conf/net.properties}, {@code conf/security/java.security}.
- *   <li>The virtual-thread scheduler and the logger backend are started.
+ *   <li>The seal's own FFM downcall is linked (so the training run exercises it too).
  * </ul>
  */
 final class Preload {
@@ -56,7 +56,7 @@ final class Preload {
             init("jdk.net.ExtendedSocketOptions");
             init("sun.net.ext.ExtendedSocketOptions");
         });
-        warm("virtual threads", () -> Thread.ofVirtual().start(() -> {}).join());
+        warm("the seal's downcall", Seccomp::link);
     }
 
     /** Opens every jar of the class path and loads every class of a class-path directory. */

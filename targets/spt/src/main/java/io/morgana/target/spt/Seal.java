@@ -21,7 +21,7 @@ public final class Seal {
     public static void preload() {
         long t0 = System.nanoTime();
         Preload.everything();
-        LOG.log(Level.DEBUG, "preloaded for the seal in {0} ms", (System.nanoTime() - t0) / 1_000_000);
+        LOG.log(Level.DEBUG, () -> "preloaded for the seal in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /** Seals this process; throws with an actionable message when it cannot. Irreversible. */
@@ -38,7 +38,7 @@ public final class Seal {
         Preload.everything();
         var program = SeccompProgram.compile(SyscallPolicy.RULES, arch, (int) ProcessHandle.current().pid());
         Seccomp.install(SeccompProgram.encode(program), arch);
-        LOG.log(Level.INFO, "sealed: {0} BPF instructions; only held descriptors, memory, threads, signals and clocks remain ({1} ms)",
-                program.size(), (System.nanoTime() - t0) / 1_000_000);
+        LOG.log(Level.INFO, "sealed: " + program.size() + " BPF instructions; only held descriptors, memory, threads, signals"
+                + " and clocks remain (" + (System.nanoTime() - t0) / 1_000_000 + " ms with the preload)");
     }
 }

@@ -2,7 +2,6 @@ package io.morgana.target.spt;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -43,36 +42,49 @@ final class Seccomp {
         SealException(String message, Throwable cause) { super(message, cause); }
     }
 
+    static final int SYS_PRCTL_X86_64 = 157, SYS_PRCTL_AARCH64 = 167;
+
+    /**
+     * One downcall, {@code long syscall(long nr, ...)} with five long arguments and errno captured,
+     * used for both prctl and seccomp: linking a downcall is the costly part (method handles and
+     * classes are generated), so there is one, made by {@link #link} during the preload (and so
+     * also by the build's unsealed training run, whose AOT cache then holds what it generated).
+     */
+    private static final class Native {
+        static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        static final MethodHandle SYSCALL = Linker.nativeLinker().downcallHandle(
+                Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
+    /** Links the downcall now (cheap to call twice). */
+    static void link() {
+        MethodHandle unused = Native.SYSCALL;
+    }
+
     static void install(byte[] program, Arch arch) throws SealException {
-        Linker linker = Linker.nativeLinker();
-        StructLayout callState = Linker.Option.captureStateLayout();
-        VarHandle errnoHandle = callState.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        var libc = linker.defaultLookup();
-        MethodHandle prctl = linker.downcallHandle(libc.find("prctl").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-        MethodHandle syscall = linker.downcallHandle(libc.find("syscall").orElseThrow(),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS),
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(callState);
-            int rc = (int) prctl.invokeExact(state, PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+            MemorySegment state = arena.allocate(Native.CALL_STATE);
+            long prctl = arch == Arch.X86_64 ? SYS_PRCTL_X86_64 : SYS_PRCTL_AARCH64;
+            long rc = (long) Native.SYSCALL.invokeExact(state, prctl, (long) PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
             if (rc != 0) {
-                throw new SealException("prctl(PR_SET_NO_NEW_PRIVS) failed: " + Errno.describe((int) errnoHandle.get(state, 0L)));
+                throw new SealException("prctl(PR_SET_NO_NEW_PRIVS) failed: " + Errno.describe((int) Native.ERRNO.get(state, 0L)));
             }
             MemorySegment filter = arena.allocate(JAVA_BYTE, program.length);
             filter.copyFrom(MemorySegment.ofArray(program));
             MemorySegment fprog = arena.allocate(SOCK_FPROG);
             LEN.set(fprog, 0L, (short) (program.length / 8));
             FILTER.set(fprog, 0L, filter);
-            long r = (long) syscall.invokeExact(state, (long) arch.seccompNr,
-                    (long) SECCOMP_SET_MODE_FILTER, (long) SECCOMP_FILTER_FLAG_TSYNC, fprog);
+            long r = (long) Native.SYSCALL.invokeExact(state, (long) arch.seccompNr,
+                    (long) SECCOMP_SET_MODE_FILTER, (long) SECCOMP_FILTER_FLAG_TSYNC, fprog.address(), 0L, 0L);
             if (r > 0) {
                 throw new SealException("seccomp: thread " + r + " could not be synchronised to the filter"
                         + " (it has a filter of its own); the process is not sealed");
             }
             if (r < 0) {
-                int errno = (int) errnoHandle.get(state, 0L);
+                int errno = (int) Native.ERRNO.get(state, 0L);
                 throw new SealException("seccomp(SECCOMP_SET_MODE_FILTER) failed: " + Errno.describe(errno)
                         + (errno == 22 ? " (kernel without seccomp filters or TSYNC: Linux >= 3.17 built with CONFIG_SECCOMP_FILTER)" : "")
                         + (errno == 1 ? " (a container runtime forbids seccomp? run with --no-seal to debug)" : ""));
