@@ -22,16 +22,17 @@ app_cp="$(jar examples/website):$(jar http):$(jar kv):$(jar api)"
 spt_cp="$(jar targets/spt):$(jar runtime):$(jar api):$(jar targets/tap):$(jar net)"
 unix_cp="$app_cp:$(jar runtime):$(jar targets/unix)"
 
-echo "packing website for spt (Pack: jdeps, jlink, training run on a transient TAP, xz)" >&2
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$spt_cp" io.morgana.target.spt.Pack website "$work/spt" "$app_cp" >&2
-archive="$work/website.spt.tar.xz"
-
 ip netns del "$ns" 2>/dev/null || true
 ip netns add "$ns"
 ip -n "$ns" link set lo up
 ip -n "$ns" tuntap add dev s8tapb mode tap
 ip -n "$ns" addr add 10.58.1.1/24 dev s8tapb
 ip -n "$ns" link set s8tapb up
+echo "packing website for spt (Pack: jdeps, jlink, training run on the namespace's TAP, xz)" >&2
+MORGANA_SPT_TRAINING_ARGS="--no-seal --interface=s8tapb --netns=$ns --ipv4=10.58.1.2/24 --port=80" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$spt_cp" io.morgana.target.spt.Pack website "$work/spt" "$app_cp" >&2
+archive="$work/website.spt.tar.xz"
+
 
 echo "measuring spt: $runs starts, then $requests requests" >&2
 spt=$(ip netns exec "$ns" env HOST=10.58.1.2 PORT=80 python3 bench/spt/measure.py spt "$runs" "$requests" 0 \
