@@ -40,7 +40,7 @@ public final class Pack {
         String name = args[0];
         Path out = Path.of(args[1]).toAbsolutePath().normalize();
         try {
-            List<Path> jars = classPath(args[2]);
+            List<Path> jars = classPath(args[2], System.getProperty("java.class.path", ""));
             List<String> trainingArgs = trainingArgs();
             SptPackager.Options o = SptPackager.Options.of(name).withTraining(trainingArgs, run -> {
                 if (!run.awaitOutput("started " + name, Duration.ofSeconds(60))) {
@@ -68,10 +68,10 @@ public final class Pack {
      * The appliance's class path, then this target's, then the tap target from the directory this
      * jar lives in (spt runs on tap's stack); one jar per file name, first wins.
      */
-    static List<Path> classPath(String applianceClassPath) throws IOException {
+    static List<Path> classPath(String applianceClassPath, String ownClassPath) throws IOException {
         Map<String, Path> byName = new LinkedHashMap<>();
         List<String> entries = new ArrayList<>(List.of(applianceClassPath.split(File.pathSeparator)));
-        entries.addAll(List.of(System.getProperty("java.class.path", "").split(File.pathSeparator)));
+        entries.addAll(List.of(ownClassPath.split(File.pathSeparator)));
         for (String e : entries) {
             if (e.isBlank()) continue;
             Path p = Path.of(e).toAbsolutePath().normalize();
