@@ -330,6 +330,8 @@ public final class SptPackager {
                 #
                 # JVM options, and why each is there:
                 #   -Xmx from --heap=SIZE (default 32m)  the heap is a declared, bounded budget
+                #   -Xms8m (or --heap if less)  start small and grow: resident memory follows use (the JVM would
+                #                               otherwise commit 1/64 of the host's RAM up to -Xmx at once)
                 #   -XX:+UseSerialGC            no GC threads, smallest footprint, fastest start for small heaps
                 #   -XX:TieredStopAtLevel=1     C1 only: compiles fast with little memory; no C2 compiler threads
                 #   -XX:-UsePerfData            no hsperfdata file in /tmp (nothing may write files once sealed), less memory
@@ -351,12 +353,17 @@ public final class SptPackager {
                 case $heap in
                   *[!0-9kKmMgG]*|''|[!0-9]*) echo "@NAME@: --heap=$heap: want a size such as 16m, 64m or 1g" >&2; exit 64 ;;
                 esac
+                xms=8m
+                case $heap in
+                  *[kK]|*[0-9]) xms=$heap ;;
+                  *[mM]) if [ "${heap%?}" -lt 8 ]; then xms=$heap; fi ;;
+                esac
                 aot=
                 if [ -r "$here/lib/@NAME@.aot" ]; then aot=-XX:AOTCache=$here/lib/@NAME@.aot; fi
                 MALLOC_ARENA_MAX=2
                 export MALLOC_ARENA_MAX
                 # shellcheck disable=SC2086
-                exec "$here/runtime/bin/java" -Xmx"$heap" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \\
+                exec "$here/runtime/bin/java" -Xmx"$heap" -Xms"$xms" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \\
                   -XX:+DisableAttachMechanism -XX:+ExitOnOutOfMemoryError -Xlog:all=warning:stderr \\
                   --enable-native-access=ALL-UNNAMED ${aot:+"$aot"} $MORGANA_JAVA_OPTS \\
                   -cp "@CLASSPATH@" @MAIN@ @ARGS@ "$@"

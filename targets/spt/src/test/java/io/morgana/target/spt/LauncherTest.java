@@ -26,6 +26,20 @@ class LauncherTest {
         assertTrue(!s.contains(System.getProperty("java.home")) && !s.contains("/work/") && !s.matches("(?s).*@[A-Z]+@.*"), s);
     }
 
+    @Test void smallHeapsStartAtTheirSize() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("small/bin"));
+        Path launcher = bin.resolve("small");
+        Files.writeString(launcher, SptPackager.launcher(SptPackager.Options.of("small").withMain("X", List.of()), List.of("x.jar")));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // no runtime beside it: the exec fails, but "sh -x" shows the options it would pass
+        for (String[] c : new String[][] {{"--heap=4m", "-Xms4m"}, {"--heap=64m", "-Xms8m"}, {"--heap=1g", "-Xms8m"}}) {
+            Process p = new ProcessBuilder("sh", "-x", launcher.toString(), c[0]).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            assertTrue(out.contains(c[1]) && out.contains("-Xmx" + c[0].substring(7)), c[0] + ": " + out);
+        }
+    }
+
     @Test void badHeapIsAUsageError() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("app/bin"));
         Path launcher = bin.resolve("app");
