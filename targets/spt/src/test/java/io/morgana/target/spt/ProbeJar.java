@@ -19,13 +19,17 @@ final class ProbeJar {
 
     /** A jar of the given class directories. */
     static Path of(Path jar, List<Path> roots) throws IOException {
-        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
-        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-        // with a manifest, as Maven writes them: PackedKv finds packed content through manifests
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            // a manifest, as Maven writes one (PackedKv finds packed content through manifests), at a fixed time
+            JarEntry m = new JarEntry("META-INF/MANIFEST.MF");
+            m.setLastModifiedTime(FileTime.fromMillis(1767225600000L));
+            out.putNextEntry(m);
+            out.write("Manifest-Version: 1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.closeEntry();
             for (Path root : roots) {
                 try (Stream<Path> s = Files.walk(root)) {
-                    for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                    for (Path p : s.filter(Files::isRegularFile).filter(p -> !root.relativize(p).toString().equals("META-INF/MANIFEST.MF"))
+                            .sorted().toList()) {
                         JarEntry e = new JarEntry(root.relativize(p).toString().replace('\\', '/'));
                         e.setLastModifiedTime(FileTime.fromMillis(1767225600000L));
                         out.putNextEntry(e);

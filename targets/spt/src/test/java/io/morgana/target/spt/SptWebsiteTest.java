@@ -26,11 +26,20 @@ class SptWebsiteTest {
 
     @TempDir Path tmp;
 
-    /** Each module output directory on the test class path (not test classes, not the harness) as a jar. */
+    /**
+     * The reactor's modules on the test class path, as jars: Maven gives their jars after
+     * {@code package} ({@code verify}) and their class directories before ({@code test}), which
+     * are packed here. Not the test classes, not the test harness, nothing from outside Morgana.
+     */
     List<Path> applianceJars() throws Exception {
         List<Path> jars = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(e).toAbsolutePath();
+            String n = p.getFileName().toString();
+            if (Files.isRegularFile(p) && n.startsWith("morgana-") && !n.startsWith("morgana-testing") && !n.contains("-tests")) {
+                jars.add(p);
+                continue;
+            }
             if (!Files.isDirectory(p) || !p.endsWith(Path.of("target", "classes")) || p.toString().contains("/testing/")) continue;
             String module = p.getParent().getParent().getFileName().toString();
             jars.add(ProbeJar.of(tmp.resolve("morgana-" + module + ".jar"), List.of(p)));
