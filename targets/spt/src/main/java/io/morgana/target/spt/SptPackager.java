@@ -28,13 +28,16 @@ import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 
 /**
- * Packs an appliance for the {@code spt} target: {@code DIR/dist/NAME/} (a {@code jlink}ed runtime
+ * Packs an appliance for the {@code spt} target: an image directory (a {@code jlink}ed runtime
  * holding only the modules {@code jdeps} finds, the appliance and Morgana jars, a launcher with
  * JVM options chosen for a sealed single-purpose process, an AOT cache from a training run) and
- * {@code DIR/dist/NAME.spt.tar.xz}, a deterministic archive of it.
+ * {@code NAME.spt.tar.xz}, a deterministic archive of it.
  *
- * <p>Called by the CLI ({@code morgana build -t spt DIR}) as
- * {@code SptPackager.build(applianceDir, classpathJars, applianceDir.resolve("dist"), Options.of(name), System.out::println)}.
+ * <p>The CLI ({@code morgana build -t spt DIR}) runs {@link Pack} ({@code Pack NAME DIR/dist/spt
+ * APPLIANCE_CLASSPATH}), which calls {@link #build(List, Path, Path, Options, Consumer)} with the
+ * image {@code DIR/dist/spt/} and the archive {@code DIR/dist/NAME.spt.tar.xz}; a Java caller can
+ * call the same, or {@link #build(Path, List, Path, Consumer)} for {@code OUT/NAME/} and
+ * {@code OUT/NAME.spt.tar.xz}.
  *
  * <p><b>Reproducible:</b> the jars (Maven's {@code project.build.outputTimestamp}), the runtime
  * image ({@code jlink}, the default CDS archive, {@code objcopy --strip-unneeded} are deterministic
