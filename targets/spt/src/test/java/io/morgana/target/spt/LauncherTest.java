@@ -1,0 +1,53 @@
+package io.morgana.target.spt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher script: options as documented, no build path inside, --heap checked. */
+class LauncherTest {
+
+    @TempDir Path tmp;
+
+    @Test void launcherNamesItsOptionsAndHoldsNoBuildPath() {
+        String s = SptPackager.launcher(SptPackager.Options.of("website"), List.of("website.jar", "morgana-runtime.jar"));
+        assertTrue(s.startsWith("#!/bin/sh\n"));
+        for (String opt : List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "--enable-native-access=ALL-UNNAMED",
+                "-XX:AOTCache=$here/lib/website.aot", "io.morgana.runtime.Main spt \"$@\"", "\"$here/lib/website.jar:$here/lib/morgana-runtime.jar\"")) {
+            assertTrue(s.contains(opt), opt + " in\n" + s);
+        }
+        assertTrue(!s.contains(System.getProperty("java.home")) && !s.contains("/work/") && !s.matches("(?s).*@[A-Z]+@.*"), s);
+    }
+
+    @Test void smallHeapsStartAtTheirSize() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("small/bin"));
+        Path launcher = bin.resolve("small");
+        Files.writeString(launcher, SptPackager.launcher(SptPackager.Options.of("small").withMain("X", List.of()), List.of("x.jar")));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // no runtime beside it: the exec fails, but "sh -x" shows the options it would pass
+        for (String[] c : new String[][] {{"--heap=4m", "-Xms4m"}, {"--heap=64m", "-Xms8m"}, {"--heap=1g", "-Xms8m"}}) {
+            Process p = new ProcessBuilder("sh", "-x", launcher.toString(), c[0]).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            assertTrue(out.contains(c[1]) && out.contains("-Xmx" + c[0].substring(7)), c[0] + ": " + out);
+        }
+    }
+
+    @Test void badHeapIsAUsageError() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("app/bin"));
+        Path launcher = bin.resolve("app");
+        Files.writeString(launcher, SptPackager.launcher(SptPackager.Options.of("app"), List.of("app.jar")));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process p = new ProcessBuilder(launcher.toString(), "--heap=lots").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(64, p.waitFor(), out);
+        assertTrue(out.contains("--heap=lots") && out.contains("16m"), out);
+    }
+}
