@@ -32,6 +32,12 @@ public interface Target {
     /** Whether this target is implemented and usable from {@code morgana run} (false: listed, not yet built). */
     default boolean implemented() { return true; }
 
+    /**
+     * More for {@code morgana describe -t NAME} to show about this target, as text (spt: the
+     * system calls its seal allows and denies); empty for none.
+     */
+    default String notes() { return ""; }
+
     /** Boot arguments only this target reads (e.g. {@code --interface}). */
     default List<Arg<?>> args() { return List.of(); }
 

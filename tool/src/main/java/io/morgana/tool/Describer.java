@@ -5,6 +5,7 @@ import io.morgana.api.Device;
 import io.morgana.api.Manifest;
 import io.morgana.runtime.BootArgs;
 import io.morgana.runtime.StandardArgs;
+import io.morgana.runtime.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,8 @@ final class Describer {
         if (!storage.isEmpty()) section(b, "Devices (" + m.name() + "'s stores)", storage);
         section(b, "Target (" + target.name() + ")", target.args());
         section(b, "Standard (every appliance)", StandardArgs.ALL);
+        String notes = target.target().map(Target::notes).orElse("");
+        if (!notes.isBlank()) b.append('\n').append(notes.strip()).append('\n');
         return b.toString();
     }
 

@@ -71,7 +71,10 @@ public record Home(Path root, Path java, String version) {
             s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(p -> {
                 String n = p.getFileName().toString();
                 if (n.startsWith("picocli-")) return;
-                if (n.startsWith("morgana-target-") && !n.startsWith("morgana-target-" + target + "-")) return;
+                // spt runs on the tap target's stack, so it needs the tap jar as well as its own.
+                boolean wanted = n.startsWith("morgana-target-" + target + "-")
+                        || (target.equals("spt") && n.startsWith("morgana-target-tap-"));
+                if (n.startsWith("morgana-target-") && !wanted) return;
                 jars.add(p);
             });
         } catch (IOException e) {

@@ -151,6 +151,15 @@ class MorganaCliTest {
         assertTrue(again.out().startsWith("digraph \"echo\" {"), again::toString);
         assertTrue(again.out().contains("appliance -> \"device:stack:net\""), again::toString);
         assertTrue(again.out().strip().endsWith("}"), again::toString);
+
+        var spt = co.morgana("describe", "-t", "spt", "examples/echo");
+        assertEquals(0, spt.status(), spt::toString);
+        String sealed = spt.out();
+        assertTrue(sealed.contains("  Target (spt)\n") && sealed.contains("--no-seal"), spt::toString);
+        int allowed = sealed.indexOf("allowed:\n"), denied = sealed.indexOf("denied (EPERM):\n");
+        assertTrue(allowed > 0 && denied > allowed, "the seal's allowlist, then what it denies:\n" + spt);
+        assertTrue(sealed.substring(allowed, denied).matches("(?s).*\n  futex +\S.*"), "allowed calls carry a reason:\n" + spt);
+        assertTrue(sealed.substring(denied).matches("(?s).*\n  (openat|execve) .*"), "opening files and exec are denied:\n" + spt);
     }
 
     @Test

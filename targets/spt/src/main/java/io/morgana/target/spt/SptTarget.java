@@ -79,6 +79,10 @@ public final class SptTarget implements Target {
     /** The seal's allowlist as {@code morgana describe -t spt} shows it. */
     public static String describeSeal() { return SyscallPolicy.describe(); }
 
+    @Override public String notes() {
+        return describeSeal();
+    }
+
     private static java.util.Optional<Target> stackTarget() {
         for (Target t : ServiceLoader.load(Target.class, SptTarget.class.getClassLoader())) {
             if (t.name().equals(STACK_TARGET)) return java.util.Optional.of(t);
