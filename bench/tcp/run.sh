@@ -33,9 +33,9 @@ ip -n $M tuntap add dev c5tap-b0 mode tap && ip -n $M addr add 10.5.50.1/24 dev 
 for i in $(seq 100); do grep -q ready /tmp/c5-bench-server.log && break; sleep 0.2; done
 ip netns exec $M ping -q -c 3 -i 0.2 10.5.50.2 >/dev/null
 # warm-up (JIT) then measure
-ip netns exec $M sh -c "head -c 268435456 /dev/zero | socat -u - TCP:10.5.50.2:5001"
-m_up=$(secs ip netns exec $M sh -c "head -c $BYTES /dev/zero | socat -u - TCP:10.5.50.2:5001")
-m_down=$(secs ip netns exec $M socat -u TCP:10.5.50.2:5002 OPEN:/dev/null)
+ip netns exec $M sh -c "head -c 268435456 /dev/zero | socat -b 262144 -u - TCP:10.5.50.2:5001"
+m_up=$(secs ip netns exec $M sh -c "head -c $BYTES /dev/zero | socat -b 262144 -u - TCP:10.5.50.2:5001")
+m_down=$(secs ip netns exec $M socat -b 262144 -u TCP:10.5.50.2:5002 OPEN:/dev/null)
 m_conn=$(ip netns exec $M python3 bench/tcp/conn_rate.py 10.5.50.2 5003 "$SECS")
 
 # Linux: two namespaces joined by a veth pair.
@@ -43,12 +43,12 @@ ip netns add $L1 && ip netns add $L2
 ip link add c5v-b1 netns $L1 type veth peer name c5v-b2 netns $L2
 ip -n $L1 addr add 10.5.51.1/24 dev c5v-b1 && ip -n $L1 link set c5v-b1 up && ip -n $L1 link set lo up
 ip -n $L2 addr add 10.5.51.2/24 dev c5v-b2 && ip -n $L2 link set c5v-b2 up && ip -n $L2 link set lo up
-ip netns exec $L2 socat -u TCP-LISTEN:5001,reuseaddr,fork OPEN:/dev/null & PIDS="$PIDS $!"
-ip netns exec $L2 sh -c "head -c $BYTES /dev/zero | socat -u - TCP-LISTEN:5002,reuseaddr" & PIDS="$PIDS $!"
+ip netns exec $L2 socat -b 262144 -u TCP-LISTEN:5001,reuseaddr,fork OPEN:/dev/null & PIDS="$PIDS $!"
+ip netns exec $L2 sh -c "head -c $BYTES /dev/zero | socat -b 262144 -u - TCP-LISTEN:5002,reuseaddr" & PIDS="$PIDS $!"
 ip netns exec $L2 python3 bench/tcp/conn_rate.py serve 10.5.51.2 5003 & PIDS="$PIDS $!"
 sleep 0.5
-l_up=$(secs ip netns exec $L1 sh -c "head -c $BYTES /dev/zero | socat -u - TCP:10.5.51.2:5001")
-l_down=$(secs ip netns exec $L1 socat -u TCP:10.5.51.2:5002 OPEN:/dev/null)
+l_up=$(secs ip netns exec $L1 sh -c "head -c $BYTES /dev/zero | socat -b 262144 -u - TCP:10.5.51.2:5001")
+l_down=$(secs ip netns exec $L1 socat -b 262144 -u TCP:10.5.51.2:5002 OPEN:/dev/null)
 l_conn=$(ip netns exec $L1 python3 bench/tcp/conn_rate.py 10.5.51.2 5003 "$SECS")
 
 c() { sed -n 's/^conns\/s=\([0-9]*\).*/\1/p' <<<"$1"; }
