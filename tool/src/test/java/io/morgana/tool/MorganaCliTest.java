@@ -158,7 +158,7 @@ class MorganaCliTest {
         assertTrue(sealed.contains("  Target (spt)\n") && sealed.contains("--no-seal"), spt::toString);
         int allowed = sealed.indexOf("allowed:\n"), denied = sealed.indexOf("denied (EPERM):\n");
         assertTrue(allowed > 0 && denied > allowed, "the seal's allowlist, then what it denies:\n" + spt);
-        assertTrue(sealed.substring(allowed, denied).matches("(?s).*\n  futex +\S.*"), "allowed calls carry a reason:\n" + spt);
+        assertTrue(sealed.substring(allowed, denied).matches("(?s).*\n  futex +\\S.*"), "allowed calls carry a reason:\n" + spt);
         assertTrue(sealed.substring(denied).matches("(?s).*\n  (openat|execve) .*"), "opening files and exec are denied:\n" + spt);
     }
 
