@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * A read-only store over a tar archive ({@code .tar}, or {@code .tar.gz}/{@code .tgz}), read once
@@ -69,7 +67,7 @@ public final class TarKv extends TreeKv {
         try (FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ)) {
             mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
         }
-        return read(archive.toString(), () -> new TarFile(archive), mapped);
+        return read(archive.toString(), mapped);
     }
 
     /** A store over tar bytes already in memory (gzip-compressed or not), e.g. a boot file argument. */
@@ -78,7 +76,7 @@ public final class TarKv extends TreeKv {
             return inflate(source, new java.io.ByteArrayInputStream(archive));
         }
         ByteBuffer direct = ByteBuffer.allocateDirect(archive.length).put(archive).flip();
-        return read(source, () -> new TarFile(archive), direct);
+        return read(source, direct);
     }
 
     private static TarKv inflate(String source, InputStream compressed) throws IOException {
@@ -96,39 +94,25 @@ public final class TarKv extends TreeKv {
             throw new KvException("'" + source + "' is not a valid gzip file: " + e.getMessage(), e);
         }
         ByteBuffer direct = ByteBuffer.allocateDirect(tarBytes.length).put(tarBytes).flip();
-        return read(source, () -> new TarFile(tarBytes), direct);
+        return read(source, direct);
     }
 
-    private interface TarOpener {
-        TarFile open() throws IOException;
-    }
-
-    /** Indexes the archive {@code open} reads, whose bytes are {@code archive}. */
-    private static TarKv read(String source, TarOpener open, ByteBuffer archive) throws KvException {
-        try (TarFile tar = open.open()) {
-            return index(source, tar, archive);
-        } catch (KvException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new KvException("'" + source + "' is not a readable tar archive: " + e.getMessage(), e);
-        }
-    }
-
-    private static TarKv index(String source, TarFile tar, ByteBuffer archive) throws KvException {
-        TreeMap<String, Value> values = new TreeMap<>();
-        int skipped = 0;
-        List<TarArchiveEntry> entries;
+    /** Indexes the tar bytes {@code archive}. */
+    private static TarKv read(String source, ByteBuffer archive) throws KvException {
+        List<TarReader.Entry> entries;
         try {
-            entries = tar.getEntries();
-        } catch (RuntimeException e) {
-            throw new KvException("'" + source + "' is not a tar archive: " + e.getMessage(), e);
+            entries = TarReader.entries(archive);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new KvException("'" + source + "' is not a readable tar archive: " + e.getMessage(), e);
         }
         if (entries.isEmpty() && archive.limit() > 0 && !allZero(archive)) {
             throw new KvException("'" + source + "' is not a tar archive (no entries could be read)");
         }
-        for (TarArchiveEntry e : entries) {
-            String name = e.getName();
-            if (e.isDirectory()) continue;
+        TreeMap<String, Value> values = new TreeMap<>();
+        int skipped = 0;
+        for (TarReader.Entry e : entries) {
+            String name = e.name();
+            if (e.type() == TarReader.Type.DIRECTORY) continue;
             String path = normalize(name);
             if (path == null) {
                 skipped++;
@@ -136,26 +120,28 @@ public final class TarKv extends TreeKv {
                 continue;
             }
             Value v;
-            if (e.isLink()) {
-                String target = normalize(e.getLinkName());
-                v = target == null ? null : values.get(target);
-                if (v == null) {
+            switch (e.type()) {
+                case HARD_LINK -> {
+                    String target = normalize(e.linkName());
+                    v = target == null ? null : values.get(target);
+                    if (v == null) {
+                        skipped++;
+                        LOG.log(System.Logger.Level.WARNING, source + ": skipping hard link '" + name + "' to an entry not seen before it");
+                        continue;
+                    }
+                }
+                case FILE -> {
+                    if (e.dataOffset() + e.size() > archive.limit()) {
+                        throw new KvException("'" + source + "' is truncated: entry '" + name + "' runs past its end");
+                    }
+                    v = new Value(archive.slice((int) e.dataOffset(), (int) e.size()), e.modified());
+                }
+                default -> {
                     skipped++;
-                    LOG.log(System.Logger.Level.WARNING, source + ": skipping hard link '" + name + "' to an entry not seen before it");
+                    LOG.log(System.Logger.Level.WARNING, source + ": skipping entry '" + name + "': not a regular file"
+                            + (e.type() == TarReader.Type.SYMLINK ? " (symbolic link to '" + e.linkName() + "')" : ""));
                     continue;
                 }
-            } else if (e.isFile() && !e.isSymbolicLink() && !e.isCharacterDevice() && !e.isBlockDevice() && !e.isFIFO() && !e.isSparse()) {
-                long offset = e.getDataOffset();
-                long size = e.getSize();
-                if (offset < 0 || size < 0 || offset + size > archive.limit()) {
-                    throw new KvException("'" + source + "' is truncated: entry '" + name + "' runs past its end");
-                }
-                v = new Value(archive.slice((int) offset, (int) size), e.getLastModifiedDate().toInstant());
-            } else {
-                skipped++;
-                LOG.log(System.Logger.Level.WARNING, source + ": skipping entry '" + name + "': not a regular file"
-                        + (e.isSymbolicLink() ? " (symbolic link to '" + e.getLinkName() + "')" : ""));
-                continue;
             }
             values.put(path, v);
         }
