@@ -98,11 +98,13 @@ public final class DhcpService implements AutoCloseable {
                     Ipv4Address gw = l.router() != null && l.address().contains(l.router()) ? l.router() : null;
                     stack.configureIpv4(l.address(), gw);
                     stack.dnsServers(l.dns());
+                    stack.interfaceMtu(l.mtu());
                     lease = l;
                 }
                 case DhcpClient.Unbind u -> {
                     stack.clearIpv4();
                     stack.dnsServers(List.of());
+                    stack.interfaceMtu(0);
                     lease = null;
                 }
                 case DhcpClient.Log log -> LOG.log(switch (log.level()) {

@@ -39,7 +39,9 @@ public final class Ipv4 implements Ipv4Service {
     private final Arp arp;
     private final LongSupplier clock;
     private final long mac;
-    private final int mtu;
+    private final int linkMtu;
+    /** The interface MTU in use: the link's, or lower when DHCP's option 26 says so. Loop thread. */
+    private int mtu;
     private final Reassembler reassembler;
     private final PathMtuCache pathMtu = new PathMtuCache(256);
     private final IpProtocolHandler[] handlers = new IpProtocolHandler[256];
@@ -74,7 +76,8 @@ public final class Ipv4 implements Ipv4Service {
         this.arp = arp;
         this.clock = clock;
         this.mac = link.mac().bits();
-        this.mtu = link.mtu();
+        this.linkMtu = link.mtu();
+        this.mtu = linkMtu;
         this.wantTick = wantTick;
         this.ident = initialIdent & 0xffff;
         this.reassembler = new Reassembler(reassembly, counters);
@@ -137,6 +140,17 @@ public final class Ipv4 implements Ipv4Service {
     @Override public int prefixLength() { return prefixLength; }
 
     @Override public int mtu() { return mtu; }
+
+    /**
+     * Sets the interface MTU (DHCP option 26), clamped to [68, the link's MTU]: the link's buffers
+     * cannot grow, and a lower value is what the network asks for. {@code 0} restores the link's.
+     * Loop thread only.
+     */
+    public void interfaceMtu(int value) {
+        int m = value <= 0 ? linkMtu : Math.max(68, Math.min(value, linkMtu));
+        if (m != mtu) LOG.log(Level.INFO, "interface MTU " + m + (m == linkMtu ? " (the link's)" : " (link " + linkMtu + ")"));
+        mtu = m;
+    }
 
     @Override public int pathMtu(int destination) { return pathMtu.get(destination, mtu, clock.getAsLong()); }
 

@@ -295,6 +295,9 @@ public final class NetStack implements Stack, AutoCloseable {
 
     @Override public List<IpAddress> dnsServers() { return dnsServers; }
 
+    /** Sets the interface MTU a lease named (DHCP option 26); 0 restores the link's. Any thread. */
+    public void interfaceMtu(int mtu) { loop.execute(() -> ipv4.interfaceMtu(mtu)); }
+
     /** Sets the DNS servers a lease named (DHCP option 6); empty when the lease goes. Any thread. */
     public void dnsServers(List<? extends IpAddress> servers) { dnsServers = List.copyOf(servers); }
 

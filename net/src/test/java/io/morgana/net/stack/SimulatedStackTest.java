@@ -70,6 +70,35 @@ class SimulatedStackTest {
         }
     }
 
+    /** DHCP's option 26 lowers the interface MTU: a datagram that fitted is now fragmented; 0 restores. */
+    @Test
+    void aLowerInterfaceMtuFragmentsAndZeroRestoresTheLinks() {
+        try (SimNet net = new SimNet(5, Faults.NONE)) {
+            byte[] data = new byte[1200];
+            int[] answers = {0};
+            net.a.icmp().echoListener((src, id, seq, d) -> answers[0]++);
+            net.a.icmp().ping(SimNet.B.bits(), 1, 1, ByteBuffer.wrap(data));
+            net.run(50);
+            assertEquals(1, answers[0]);
+            assertEquals(0, net.a.counters().getOrDefault("ipv4.tx.fragments", 0L), "1228 bytes fit the link's MTU");
+
+            net.a.interfaceMtu(576);
+            net.run(1);
+            assertEquals(576, net.a.ipv4().mtu());
+            net.a.icmp().ping(SimNet.B.bits(), 1, 2, ByteBuffer.wrap(data));
+            net.run(50);
+            assertEquals(2, answers[0]);
+            assertEquals(3, net.a.counters().get("ipv4.tx.fragments"), "1228 bytes in 576-byte packets: 3 fragments");
+
+            net.a.interfaceMtu(100_000);
+            net.run(1);
+            assertTrue(net.a.ipv4().mtu() <= 1500, "never above the link's: " + net.a.ipv4().mtu());
+            net.a.interfaceMtu(0);
+            net.run(1);
+            assertEquals(net.a.ipv4().mtu(), net.b.ipv4().mtu(), "0 restores the link's MTU");
+        }
+    }
+
     @Test
     void udpEchoOfDatagramsUpTo8000BytesUnderFaults() throws Exception {
         Faults faults = new Faults(0.03, 0.03, 0.03, 0.01, 0, 0);

@@ -47,7 +47,7 @@ class TapDhcpTest {
                         "--dhcp-leasefile=" + dir.resolve("leases"), "--pid-file=" + dir.resolve("pid"),
                         "--dhcp-range=10.4.5.50,10.4.5.60,255.255.255.0,2m",
                         "--dhcp-option=option:router,10.4.5.1", "--dhcp-option=option:dns-server,10.4.5.1",
-                        "--dhcp-option=option:T1,20", "--dhcp-option=option:T2,90");
+                        "--dhcp-option=option:T1,20", "--dhcp-option=option:T2,90", "--dhcp-option=option:mtu,1400");
                 // The next DISCOVER comes at ~12 s of backoff; the lease follows.
                 await(Duration.ofSeconds(30), () -> dhcp.lease() != null, dnsmasq::log);
                 assertTrue(dhcp.counters().get("dhcp.tx.discover") >= 3, "the client kept retrying: " + dhcp.counters());
@@ -60,6 +60,9 @@ class TapDhcpTest {
                 assertEquals(120, lease.duration().toSeconds());
                 assertEquals(20, lease.renewAfter().toSeconds());
                 await(Duration.ofSeconds(5), () -> stack.addresses().contains(lease.address().address()));
+                assertEquals(1400, lease.mtu());
+                await(Duration.ofSeconds(5), () -> stack.ipv4().mtu() == 1400); // option 26 applied
+                await(Duration.ofSeconds(5), () -> stack.dnsServers().equals(List.of(Ipv4Address.parse("10.4.5.1")))); // for the resolver
 
                 String us = lease.address().address().toString();
                 Netns.Result ping = ns.exec(Duration.ofSeconds(20), "ping", "-c", "2", "-w", "10", us);
