@@ -233,6 +233,48 @@ class MorganaCliTest {
         }
     }
 
+    /**
+     * Issue 6's "done when": {@code build -t spt examples/website}, then {@code run -t spt} on a TAP
+     * interface in a namespace: curl there is served by the sealed appliance through Morgana's own
+     * TCP/IP, and SIGTERM stops it cleanly.
+     */
+    @Test
+    @io.morgana.testing.Privileged(tools = {"curl", "jlink", "xz", "objcopy"})
+    void websiteBuiltForSptServesSealedInANamespace() throws Exception {
+        var built = co.morgana(co.root, Map.of(), Duration.ofMinutes(10), "build", "-t", "spt", "examples/website");
+        assertEquals(0, built.status(), built::toString);
+        assertTrue(built.err().contains("sha256") || built.out().contains("sha256"), "build prints the digests:\n" + built);
+        Path archive = co.root.resolve("examples/website/dist/spt/website.spt.tar.xz");
+        assertTrue(Files.size(archive) <= 20L << 20, "the archive is at most 20 MB: " + Files.size(archive));
+        try (io.morgana.testing.Netns ns = io.morgana.testing.Netns.create("t2spt")) {
+            String tap = "t2s" + ProcessHandle.current().pid() % 10_000_000;
+            try (var app = co.start(co.root, "run", "-t", "spt", "examples/website", "--",
+                    "--netns=" + ns.name(), "--interface=" + tap, "--ipv4=10.77.0.2/24", "--port=80")) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (ns.exec(Duration.ofSeconds(10), "ip", "link", "show", tap).exit() != 0) {
+                    assertTrue(app.process().isAlive(), () -> "exited:\n" + app.err());
+                    assertTrue(System.nanoTime() < deadline, () -> "no interface " + tap + " after 90 s:\n" + app.err());
+                    Thread.sleep(200);
+                }
+                ns.ip("addr", "add", "10.77.0.1/24", "dev", tap);
+                ns.ip("link", "set", tap, "up");
+                String code = "";
+                while (!code.equals("200") && System.nanoTime() < deadline) {
+                    code = ns.exec(Duration.ofSeconds(15), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                            "http://10.77.0.2/").stdout().strip();
+                    if (!code.equals("200")) Thread.sleep(300);
+                }
+                assertEquals("200", code, app::err);
+                assertEquals("404", ns.exec(Duration.ofSeconds(15), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        "--max-time", "5", "http://10.77.0.2/no-such-page").stdout().strip(), app::err);
+                assertTrue(app.err().contains("sealed"), "the appliance sealed itself after boot:\n" + app.err());
+                app.process().destroy();
+                assertTrue(app.process().waitFor(20, TimeUnit.SECONDS), app::err);
+                assertEquals(0, app.process().exitValue(), app::err);
+            }
+        }
+    }
+
     @Test
     void newProjectRunsAndItsTestPasses(@TempDir Path tmp) throws Exception {
         var created = co.morgana(tmp, Map.of(), Duration.ofSeconds(30), "new", "demo");
