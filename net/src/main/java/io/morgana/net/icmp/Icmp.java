@@ -1,5 +1,6 @@
 package io.morgana.net.icmp;
 
+import io.morgana.net.util.TokenBucket;
 import io.morgana.net.ipv4.IcmpError;
 import io.morgana.net.ipv4.IpProtocolHandler;
 import io.morgana.net.ipv4.Ipv4;
@@ -50,15 +51,13 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
     private final Counter[] malformed, drops;
     private final Counter rxEchoRequests, rxEchoReplies, rxErrors, txEchoReplies, txUnreachable, txTimeExceeded, rateLimited;
     private EchoListener echoListener = (s, i, q, d) -> {};
-    private double tokens;
-    private long lastRefill;
+    private final TokenBucket errorBudget;
 
     public Icmp(Ipv4 ipv4, LongSupplier clock, Counters counters, Limits limits) {
         this.ipv4 = ipv4;
         this.clock = clock;
         this.limits = limits;
-        this.tokens = limits.burst();
-        this.lastRefill = clock.getAsLong();
+        this.errorBudget = new TokenBucket(limits.errorsPerSecond(), limits.burst(), clock.getAsLong());
         malformed = counters.perReason("icmp.rx.drop", Malformed.class);
         drops = counters.perReason("icmp.rx.drop", Reason.class);
         rxEchoRequests = counters.counter("icmp.rx.echo-requests");
@@ -183,14 +182,7 @@ public final class Icmp implements IpProtocolHandler, Ipv4.ErrorReporter {
         if (ipv4.send(src, Ipv4Service.PROTO_ICMP, len, 0).ok()) (type == IcmpPacket.TIME_EXCEEDED ? txTimeExceeded : txUnreachable).inc();
     }
 
-    private boolean takeToken() {
-        long now = clock.getAsLong();
-        tokens = Math.min(limits.burst(), tokens + (now - lastRefill) * limits.errorsPerSecond() / 1e9);
-        lastRefill = now;
-        if (tokens < 1) return false;
-        tokens -= 1;
-        return true;
-    }
+    private boolean takeToken() { return errorBudget.take(clock.getAsLong(), 1); }
 
     /** Sends an echo request (a ping) with {@code data} (position to limit). */
     public SendStatus ping(int destination, int identifier, int sequence, ByteBuffer data) {

@@ -1,5 +1,6 @@
 package io.morgana.net.link;
 
+import io.morgana.net.util.TokenBucket;
 import io.morgana.net.util.Counter;
 import io.morgana.net.util.Counters;
 import io.morgana.runtime.EventLoop;
@@ -32,8 +33,8 @@ public final class FaultInjector extends LinkFilter {
 
     @Override public void start(EventLoop loop, Receiver receiver) {
         super.start(loop, receiver);
-        up.lastRefill = down.lastRefill = loop.nanoTime();
-        up.tokens = down.tokens = burst();
+        up.rate = new TokenBucket(faults.bytesPerSecond(), burst(), loop.nanoTime());
+        down.rate = new TokenBucket(faults.bytesPerSecond(), burst(), loop.nanoTime());
     }
 
     private double burst() { return Math.max(faults.bytesPerSecond() / 20.0, 2 * 1514); }
@@ -51,22 +52,15 @@ public final class FaultInjector extends LinkFilter {
         final ByteBuffer scratch = ByteBuffer.allocate(65_536 + 64);
         ByteBuffer held;
         EventLoop.Timer heldTimer;
-        double tokens;
-        long lastRefill;
+        TokenBucket rate;
 
         Direction(boolean receiving) { this.receiving = receiving; }
 
         void pass(ByteBuffer frame) {
             int n = frame.remaining();
-            if (faults.bytesPerSecond() > 0) {
-                long now = loop.nanoTime();
-                tokens = Math.min(burst(), tokens + (now - lastRefill) * faults.bytesPerSecond() / 1e9);
-                lastRefill = now;
-                if (tokens < n) {
-                    limited.inc();
-                    return;
-                }
-                tokens -= n;
+            if (faults.bytesPerSecond() > 0 && !rate.take(loop.nanoTime(), n)) {
+                limited.inc();
+                return;
             }
             if (faults.drop() > 0 && random.nextDouble() < faults.drop()) {
                 dropped.inc();
