@@ -126,10 +126,8 @@ final class TarReader {
             return v;
         }
         int i = 0;
-        while (i < len && (b.get(p + i) == ' ' || b.get(p + i) == 0) && i < len) {
-            if (b.get(p + i) == 0) return 0;
-            i++;
-        }
+        while (i < len && b.get(p + i) == ' ') i++; // leading spaces
+        if (i < len && b.get(p + i) == 0) return 0; // an empty field
         long v = 0;
         for (; i < len; i++) {
             byte c = b.get(p + i);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Our tar reader against archives another implementation wrote, and against hostile bytes. */
 class TarReaderTest {
 
-    static byte[] archive(int longFileMode, int bigNumberMode, long bigSize) throws IOException {
+    static byte[] archive(int longFileMode, int bigNumberMode) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(longFileMode);
@@ -42,7 +42,7 @@ class TarReaderTest {
 
     @Test void gnuAndPaxLongNamesOffsetsAndTimes() throws IOException {
         for (int mode : new int[] {TarArchiveOutputStream.LONGFILE_GNU, TarArchiveOutputStream.LONGFILE_POSIX}) {
-            byte[] a = archive(mode, TarArchiveOutputStream.BIGNUMBER_STAR, 0);
+            byte[] a = archive(mode, TarArchiveOutputStream.BIGNUMBER_STAR);
             List<TarReader.Entry> es = TarReader.entries(ByteBuffer.wrap(a));
             assertEquals(3, es.size(), "mode " + mode);
             assertEquals("a.txt", es.get(0).name());
@@ -55,7 +55,7 @@ class TarReaderTest {
     }
 
     @Test void aBadChecksumOrASizePastTheEndIsRefusedWithTheOffset() throws IOException {
-        byte[] a = archive(TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.BIGNUMBER_STAR, 0);
+        byte[] a = archive(TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.BIGNUMBER_STAR);
         byte[] bad = a.clone();
         bad[0] ^= 1; // first header's name changes, its checksum no longer matches
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TarReader.entries(ByteBuffer.wrap(bad)));
@@ -81,7 +81,7 @@ class TarReaderTest {
 
     /** Random corruption: every outcome is a parsed list or an IllegalArgumentException, never another throw. */
     @Test void mutatedArchivesNeverEscape() throws IOException {
-        byte[] a = archive(TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.BIGNUMBER_STAR, 0);
+        byte[] a = archive(TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.BIGNUMBER_STAR);
         Random r = new Random(20261123);
         int parsed = 0, refused = 0;
         for (int i = 0; i < 20_000; i++) {

@@ -7,6 +7,7 @@ import io.morgana.api.IpAddress;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Ipv4Prefix;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ public final class StandardArgs {
 
     /** {@code 10.0.0.1,10.0.0.2:5353,[::1]:53}: port 53 unless given. */
     static List<Endpoint> servers(String text) {
-        java.util.ArrayList<Endpoint> out = new java.util.ArrayList<>();
+        List<Endpoint> out = new ArrayList<>();
         for (String s : text.split(",")) {
             String t = s.trim();
             if (t.isEmpty()) continue;
