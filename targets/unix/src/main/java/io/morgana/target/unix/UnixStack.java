@@ -60,10 +60,14 @@ public final class UnixStack implements Stack {
 
     private final Udp udp = UnixUdpSocket::bind;
 
-    /** The host's resolvers, read once at boot (a sealed process could not read them later). */
-    private final List<IpAddress> dnsServers = resolvConf(java.nio.file.Path.of("/etc/resolv.conf"));
+    /** The host's resolvers, read on first use (nothing seals a unix appliance), then kept. */
+    private volatile List<IpAddress> dnsServers;
 
-    @Override public List<IpAddress> dnsServers() { return dnsServers; }
+    @Override public List<IpAddress> dnsServers() {
+        List<IpAddress> d = dnsServers;
+        if (d == null) dnsServers = d = resolvConf(java.nio.file.Path.of("/etc/resolv.conf"));
+        return d;
+    }
 
     /** The {@code nameserver} lines of a resolv.conf; empty if it is missing or unreadable. */
     static List<IpAddress> resolvConf(java.nio.file.Path file) {
