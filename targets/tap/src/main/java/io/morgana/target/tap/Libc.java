@@ -1,14 +1,13 @@
 package io.morgana.target.tap;
 
+import io.morgana.runtime.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The few libc calls the TAP driver needs, bound through the FFM API (no JNI). Every call returns
@@ -34,19 +33,15 @@ final class Libc {
     static final short IFF_UP = 0x1, IFF_RUNNING = 0x40;
     static final int IFNAMSIZ = 16, IFREQ_SIZE = 40;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    static final MemoryLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO_HANDLE =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option ERRNO = Native.CAPTURE;
+    static final MemoryLayout CAPTURE_LAYOUT = Native.LAYOUT;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout PTR = ValueLayout.ADDRESS;
 
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
-        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name)), fd, options);
+        return Native.libc(name, fd, options);
     }
 
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(INT, PTR, INT), ERRNO);
@@ -59,18 +54,10 @@ final class Libc {
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(INT, PTR, LONG, INT), ERRNO);
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(INT, INT, INT), ERRNO);
     private static final MethodHandle SETNS = bind("setns", FunctionDescriptor.of(INT, INT, INT), ERRNO);
-    private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(PTR, INT));
 
-    static int errno(MemorySegment capture) { return (int) ERRNO_HANDLE.get(capture, 0L); }
+    static int errno(MemorySegment capture) { return Native.errno(capture); }
 
-    static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
-    }
+    static String strerror(int errno) { return Native.strerror(errno); }
 
     static int open(MemorySegment capture, Arena arena, String path, int flags) {
         try {

@@ -58,7 +58,8 @@ public final class UnixStack implements Stack {
         }
     };
 
-    private final Udp udp = UnixUdpSocket::bind;
+    /** Batched FFM sockets where they work (see {@link BatchUdpSocket}), else the JDK's. */
+    private final Udp udp = port -> BatchUdpSocket.available() ? BatchUdpSocket.bind(port) : UnixUdpSocket.bind(port);
 
     /** The host's resolvers, read on first use (nothing seals a unix appliance), then kept. */
     private volatile List<IpAddress> dnsServers;

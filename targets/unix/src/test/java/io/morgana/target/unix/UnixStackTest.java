@@ -169,7 +169,16 @@ class UnixStackTest {
     }
 
     @Test void udpSendReceiveTruncateAndTimeout() throws Exception {
-        try (UdpSocket u = stack.udp().bind(0); DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        assertTrue(BatchUdpSocket.available(), "the tests run with native access: the batched sockets are used");
+        udpSendReceiveTruncateAndTimeout(stack.udp());
+    }
+
+    @Test void jdkUdpSendReceiveTruncateAndTimeout() throws Exception {
+        udpSendReceiveTruncateAndTimeout(UnixUdpSocket::bind);
+    }
+
+    private static void udpSendReceiveTruncateAndTimeout(io.morgana.api.Udp udp) throws Exception {
+        try (UdpSocket u = udp.bind(0); DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = u.localAddress().port();
             peer.send(new DatagramPacket("hello udp".getBytes(), 9, InetAddress.getLoopbackAddress(), port));
             ByteBuffer b = ByteBuffer.allocate(5);
@@ -188,7 +197,14 @@ class UnixStackTest {
     }
 
     @Test void udpCloseUnblocksAReceive() throws Exception {
-        UdpSocket u = stack.udp().bind(0);
+        udpCloseUnblocksAReceive(stack.udp(), false);
+        udpCloseUnblocksAReceive(stack.udp(), true);
+        udpCloseUnblocksAReceive(UnixUdpSocket::bind, false);
+    }
+
+    private static void udpCloseUnblocksAReceive(io.morgana.api.Udp udp, boolean virtual) throws Exception {
+        UdpSocket u = udp.bind(0);
+        java.util.concurrent.Executor on = virtual ? Thread::startVirtualThread : Thread.ofPlatform()::start;
         CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
             try {
                 u.receive(ByteBuffer.allocate(10));
@@ -196,7 +212,7 @@ class UnixStackTest {
             } catch (IOException e) {
                 return e;
             }
-        });
+        }, on);
         Thread.sleep(100);
         u.close();
         assertTrue(blocked.get(5, TimeUnit.SECONDS) instanceof ClosedChannelException);

@@ -1,0 +1,54 @@
+package io.morgana.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * What every driver that calls libc through FFM shares: {@link #libc} links a function, and a
+ * downcall linked with {@link #CAPTURE} writes errno into a segment of {@link #LAYOUT}, which
+ * {@link #errno} reads and {@link #strerror} turns into libc's message.
+ */
+public final class Native {
+    private Native() {}
+
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    /** A downcall to libc's {@code name}; UnsatisfiedLinkError if libc has none. */
+    public static MethodHandle libc(String name, FunctionDescriptor fd, Linker.Option... options) {
+        return LINKER.downcallHandle(
+                LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name)), fd, options);
+    }
+
+    /** The option that makes a downcall capture errno. */
+    public static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+    /** The layout of the segment a capturing downcall takes as its first argument. */
+    public static final MemoryLayout LAYOUT = Linker.Option.captureStateLayout();
+
+    private static final VarHandle ERRNO = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** A segment for a capturing downcall to write errno into. */
+    public static MemorySegment capture(Arena arena) { return arena.allocate(LAYOUT); }
+
+    /** The errno a capturing downcall left in {@code capture}. */
+    public static int errno(MemorySegment capture) { return (int) ERRNO.get(capture, 0L); }
+
+    private static final class Strerror {
+        static final MethodHandle HANDLE = libc("strerror", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    }
+
+    /** libc's message for {@code errno} ("Permission denied"), or "errno N" if it cannot be had. */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+}
