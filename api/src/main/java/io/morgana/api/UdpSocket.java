@@ -21,7 +21,8 @@ public interface UdpSocket extends Closeable {
 
     /**
      * Sends the remaining bytes of {@code src} as one datagram to {@code to} (up to 65,507 bytes;
-     * the stack fragments as needed). Does not block for long: a full queue drops, as UDP does.
+     * the stack fragments as needed). Does not block for long: when the outgoing queue is full it
+     * waits a little (at most about 100 ms) for room, then drops the datagram, as UDP may.
      */
     void send(ByteBuffer src, Endpoint to) throws IOException;
 

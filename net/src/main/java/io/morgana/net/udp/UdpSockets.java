@@ -20,7 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The API's {@link Udp} over {@link UdpLayer}: sockets used from virtual threads. A receive parks
  * in a {@link Waiter} (deterministic under a simulated loop; timeouts on the loop's clock) until
  * the loop delivers into the socket's bounded queue (datagrams beyond it are dropped and
- * counted); a send copies into a bounded queue that one loop task drains. Both queues are rings of
+ * counted); a send copies into a bounded queue that one loop task drains, waiting up to
+ * {@link #TX_WAIT_NANOS} for room when it is full (a server answering a burst is slowed to the
+ * loop's pace rather than losing answers) and dropping after that. Both queues are rings of
  * reused buffers, so steady traffic makes no garbage beyond the {@link Endpoint} a receive returns.
  */
 public final class UdpSockets implements Udp {
@@ -30,6 +32,8 @@ public final class UdpSockets implements Udp {
     public static final int RX_BYTES = 1 << 20;
     /** Datagrams queued for sending per socket. */
     public static final int TX_SLOTS = 128;
+    /** How long a send waits for room in a full queue before it drops the datagram. */
+    public static final long TX_WAIT_NANOS = 100_000_000L;
 
     private final UdpLayer udp;
     private final EventLoop loop;
@@ -39,7 +43,8 @@ public final class UdpSockets implements Udp {
         this.udp = udp;
         this.loop = loop;
         rxQueueFull = counters.counter("udp.rx.drop.queue-full");
-        txQueueFull = counters.counter("udp.tx.drop.queue-full");
+        // Not "udp.tx.drop.queue-full": UdpLayer counts ARP's full queue (SendStatus.QUEUE_FULL) under that name.
+        txQueueFull = counters.counter("udp.tx.drop.socket-queue-full");
     }
 
     @Override public UdpSocket bind(int port) throws IOException {
@@ -62,7 +67,7 @@ public final class UdpSockets implements Udp {
 
     private final class Socket implements UdpSocket, UdpHandler {
         final ReentrantLock lock = new ReentrantLock();
-        final Waiter waiter = new Waiter(loop);
+        final Waiter waiter = new Waiter(loop), txWaiter = new Waiter(loop);
         final Slot[] rx = new Slot[RX_SLOTS];
         int rxHead, rxCount, rxBytes;
         final Slot[] tx = new Slot[TX_SLOTS];
@@ -71,7 +76,7 @@ public final class UdpSockets implements Udp {
         volatile boolean closed;
         volatile int port;
         long timeoutNanos;
-        boolean receiverWaiting;
+        boolean receiverWaiting, senderWaiting;
 
         Socket() {
             for (int i = 0; i < RX_SLOTS; i++) rx[i] = new Slot();
@@ -171,11 +176,23 @@ public final class UdpSockets implements Udp {
             boolean post;
             lock.lock();
             try {
-                if (txCount == TX_SLOTS) {
-                    txQueueFull.incAtomic();
-                    src.position(src.limit());
-                    return;
+                long deadline = 0;
+                while (txCount == TX_SLOTS && !closed) {
+                    if (deadline == 0) deadline = loop.nanoTime() + TX_WAIT_NANOS;
+                    boolean room;
+                    lock.unlock();
+                    try {
+                        room = awaitRoom(deadline);
+                    } finally {
+                        lock.lock();
+                    }
+                    if (!room) {
+                        txQueueFull.incAtomic();
+                        src.position(src.limit());
+                        return;
+                    }
                 }
+                if (closed) throw new ClosedChannelException();
                 Slot s = tx[(txHead + txCount) % TX_SLOTS];
                 s.fill(src, n);
                 s.address = a.bits();
@@ -188,8 +205,46 @@ public final class UdpSockets implements Udp {
             if (post) loop.execute(drain);
         }
 
+        /** Waits until the send queue has room or the socket closes; false at the deadline. */
+        private boolean awaitRoom(long deadline) throws IOException {
+            try {
+                return txWaiter.await(this::writable, deadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.nio.channels.ClosedByInterruptException();
+            }
+        }
+
+        /** A sender's wait condition: room in the queue, or closed. Notes that it waits, so the loop signals. */
+        private boolean writable() {
+            lock.lock();
+            try {
+                if (txCount < TX_SLOTS || closed) return true;
+                senderWaiting = true;
+                return false;
+            } finally {
+                lock.unlock();
+            }
+        }
+
         // Loop thread: sends what the senders queued (a ring's worth per turn).
         private void drain() {
+            try {
+                drain0();
+            } finally {
+                boolean wake;
+                lock.lock();
+                try {
+                    wake = senderWaiting;
+                    senderWaiting = false;
+                } finally {
+                    lock.unlock();
+                }
+                if (wake) txWaiter.signal();
+            }
+        }
+
+        private void drain0() {
             ByteBuffer out = udp.ip().payloadBuffer();
             for (int sent = 0; ; sent++) {
                 int n, address, to;
@@ -238,6 +293,7 @@ public final class UdpSockets implements Udp {
                 lock.unlock();
             }
             waiter.signal();
+            txWaiter.signal();
             udp.unbind(port, this);
         }
     }

@@ -144,4 +144,44 @@ class UdpSocketTest {
             s.close();
         }
     }
+
+    @Test
+    void aSenderFasterThanTheLoopWaitsForRoomInsteadOfLosingDatagrams() throws Exception {
+        try (SimNet net = net(25)) {
+            UdpSocket server = net.b.udp().bind(53);
+            net.a.icmp().ping(SimNet.B.bits(), 1, 1, ByteBuffer.allocate(8)); // resolve b first
+            net.run(10);
+            int count = 3 * UdpSockets.TX_SLOTS;
+            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            net.loop.spawn("receiver", () -> {
+                ByteBuffer buf = ByteBuffer.allocate(100);
+                try {
+                    while (true) {
+                        buf.clear();
+                        server.receive(buf);
+                        received.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    // closed
+                }
+            });
+            UdpSocket client = net.a.udp().bind(0);
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            net.loop.spawn("sender", () -> {
+                try {
+                    // Without parking in between: the queue fills at TX_SLOTS, and then send waits for the loop.
+                    for (int i = 0; i < count; i++) client.send(ByteBuffer.allocate(20), new Endpoint(SimNet.B, 53));
+                    sent.complete(null);
+                } catch (Throwable e) {
+                    sent.completeExceptionally(e);
+                }
+            });
+            assertTrue(net.loop.runUntil(() -> sent.isDone() && received.get() == count, Duration.ofSeconds(10)),
+                    "received " + received.get() + " of " + count + "; " + net.a.counters().get("udp.tx.drop.socket-queue-full") + " dropped");
+            sent.get();
+            assertEquals(0, net.a.counters().get("udp.tx.drop.socket-queue-full"));
+            assertEquals(0, net.b.counters().get("udp.rx.drop.queue-full"));
+            server.close();
+        }
+    }
 }
