@@ -13,7 +13,9 @@ import java.time.Duration;
  *   <li>Delayed ACK: every second full-sized segment is ACKed at once, any other in-order data
  *       within 40 ms (Linux's minimum delayed-ACK timeout); out-of-order data, a filled hole and a
  *       FIN are ACKed at once; the first {@code quickAcks} segments of a connection are ACKed at
- *       once (Linux's quick-ACK mode, which keeps slow start from waiting on the timer).</li>
+ *       once (Linux's quick-ACK mode, which keeps slow start from waiting on the timer), and so are
+ *       up to that many again after out-of-order data (a sender recovering from a loss has a
+ *       small window and would wait on our timer).</li>
  *   <li>Keepalive (off unless asked): 2 h idle, 75 s between probes, 9 probes.</li>
  *   <li>Challenge ACKs (RFC 5961) at most 1000 per second for the whole stack.</li>
  * </ul>

@@ -37,6 +37,13 @@ public final class TcpConnection {
     }
 
     static final long NEVER = Long.MAX_VALUE;
+    /**
+     * Loss probes (tail loss probes, and resends of a retransmission that seems lost) allowed
+     * without progress before the retransmission timeout has the last word: on a wire that drops
+     * one segment in ten, a single probe or its ACK is lost one time in five, and every RTO costs
+     * at least 200 ms and then doubles.
+     */
+    static final int MAX_PROBES = 4;
     private static final System.Logger LOG = System.getLogger("tcp");
     private static final Handler NO_HANDLER = new Handler() {};
 
@@ -70,6 +77,8 @@ public final class TcpConnection {
     // Timers and their state.
     private long rackAt = NEVER, ptoAt = NEVER;
     private int ptoUna;
+    /** Loss probes sent since SND.UNA last advanced (at most {@link #MAX_PROBES}). */
+    private int lossProbes;
     private boolean tlpOutstanding;
     private long rtoAt = NEVER, delAckAt = NEVER, persistAt = NEVER, keepaliveAt = NEVER, closeAt = NEVER;
     private int retries, probes, keepaliveProbes, quickAcks;
@@ -565,6 +574,7 @@ public final class TcpConnection {
         rackAt = NEVER;
         ptoAt = NEVER;
         tlpOutstanding = false;
+        lossProbes = 0;
         if (finAcked) {
             switch (state) {
                 case FIN_WAIT_1 -> {
@@ -708,6 +718,9 @@ public final class TcpConnection {
         if (outOfOrder || hadHoles) {
             ackNow = true;
             if (outOfOrder) engine.count("tcp.rx.out-of-order");
+            // Like Linux's quick-ACK mode after a loss: ACK the next segments at once too, so a
+            // sender in recovery (whose window is small) is not left waiting on our ACK timer.
+            quickAcks = Math.max(quickAcks, Math.min(cfg.quickAcks(), Math.max(2, recv.capacity() / (2 * Math.max(rcvMss, 536)))));
         } else {
             unackedBytes += len;
             if (quickAcks > 0) {
@@ -915,8 +928,10 @@ public final class TcpConnection {
         if (sndMax != sndUna) {
             if (rtoAt == NEVER) rtoAt = now + currentRto();
             persistAt = NEVER;
-            if (ptoAt == NEVER && (inRecovery || !tlpOutstanding) && sackOn && rtt.measured() && retries == 0) {
-                long pto = Math.max(2 * rtt.srtt(), 10_000_000L) + (!inRecovery && sndMax - sndUna <= smss ? cfg.delayedAckNanos() * 5 : 0);
+            if (ptoAt == NEVER && lossProbes < MAX_PROBES && sackOn && rtt.measured()) {
+                // RFC 8985 section 7.2: two round trips, plus the peer's delayed-ACK time when a
+                // single segment is out and nothing forces an immediate ACK.
+                long pto = 2 * rtt.srtt() + 1_000_000L + (!inRecovery && sndMax - sndUna <= smss ? cfg.delayedAckNanos() : 0);
                 if (now + pto < rtoAt) {
                     ptoAt = now + pto;
                     ptoUna = sndUna;
@@ -1004,14 +1019,17 @@ public final class TcpConnection {
     private void tailLossProbe(long now) {
         if (sndMax == sndUna || state == State.CLOSED) return;
         if (inRecovery) {
-            // In recovery the same timer catches a lost retransmission that no later SACK exposed:
-            // two round trips without progress at SND.UNA after resending it.
+            // In recovery (after fast retransmit or a timeout) the same timer catches a lost
+            // retransmission that no later SACK exposed: two round trips without progress at
+            // SND.UNA after resending it. The timeout stays armed, backed off as it was.
             if (sndUna == ptoUna) {
+                lossProbes++;
                 engine.count("tcp.lost-retransmit");
                 retransmitHead(now);
             }
             return;
         }
+        lossProbes++;
         tlpOutstanding = true;
         engine.count("tcp.tlp");
         if (sendOne(now, Integer.MAX_VALUE) == 0) {
@@ -1019,7 +1037,7 @@ public final class TcpConnection {
             int seq = Seq.max(sndUna, end - smss - (finQueued && Seq.gt(end, finSeq) ? 1 : 0));
             retransmit(now, seq, end - seq);
         }
-        rtoAt = now + currentRto();
+        if (lossProbes == 1) rtoAt = now + currentRto();
     }
 
     private void retransmitTimeout(long now) {
@@ -1039,6 +1057,7 @@ public final class TcpConnection {
             rtoAt = now + currentRto();
             return;
         }
+        lossProbes = 0;
         if (retries == 1) cc.onTimeout(now, sndMax - sndUna);
         else cc.cwnd(smss);
         if (sackOn) {

@@ -18,16 +18,19 @@
  *       window scaling, timestamps with PAWS and RTT measurement (RFC 7323); SACK-permitted and
  *       SACK blocks (RFC 2018; the block with the latest arrival first).</li>
  *   <li>Loss recovery: RFC 6675 with a sender scoreboard (IsLost, pipe, NextSeg rules 1–2);
- *       NewReno (RFC 6582) without SACK; limited transmit (RFC 3042); a tail loss probe and a
+ *       NewReno (RFC 6582) without SACK; limited transmit (RFC 3042); loss probes and a
  *       reordering timer in the spirit of RACK-TLP (RFC 8985, simplified: no per-segment send
- *       times); lost-retransmission detection; the scoreboard survives an RTO.</li>
+ *       times): up to four probes (PTO 2·SRTT + 1 ms, plus 40 ms for a lone segment) at the tail,
+ *       and the same timer resends a retransmission that seems lost, in recovery and after a
+ *       timeout; lost-retransmission detection by SACK; the scoreboard survives an RTO.</li>
  *   <li>Congestion control behind {@link io.morgana.net.tcp.CongestionControl}: Reno (RFC 5681
  *       with RFC 3465 byte counting) and CUBIC (RFC 9438, the default); initial window per
  *       RFC 6928.</li>
  *   <li>RTO per RFC 6298 (initial 1 s, floor 200 ms like Linux, ceiling 120 s), Karn's rule,
  *       exponential backoff, 15 retries (6 for SYN).</li>
  *   <li>Delayed ACK: every second full segment, else within 40 ms; immediate for out-of-order
- *       data, a filled hole, a FIN, and the first 16 segments (quick-ACK).</li>
+ *       data, a filled hole, a FIN, the first 16 segments, and again up to 16 segments after
+ *       out-of-order data (Linux's quick-ACK mode, so a sender in recovery is not held up).</li>
  *   <li>Nagle (RFC 9293 3.7.4) with a no-delay switch; sender and receiver silly-window
  *       avoidance; the right window edge never shrinks.</li>
  *   <li>Persist timer: zero-window probes with backoff for as long as the peer answers.</li>

@@ -115,6 +115,19 @@ class TcpSimulationTest {
             if (s.payload() > 0 && s.h().seq() == una) times.add(s.at());
             if (s.payload() > 0 && una == -1) una = s.h().seq();
         }
+        // Each timeout's retransmission is followed by at most MAX_PROBES loss probes a few round
+        // trips apart; the timeouts themselves (at least 200 ms apart) back off.
+        List<Long> probes = new ArrayList<>(times);
+        times.clear();
+        int burst = 0;
+        for (long at : probes) {
+            if (times.isEmpty() || at - probes.get(probes.indexOf(at) - 1) >= 200 * MS) {
+                times.add(at);
+                burst = 1;
+            } else {
+                assertTrue(++burst <= 1 + TcpConnection.MAX_PROBES, "probes bounded per timeout: " + probes);
+            }
+        }
         assertTrue(times.size() >= 4, "retransmissions of the first lost segment: " + times + " " + sim.a.sent.subList(before, Math.min(before + 60, sim.a.sent.size())));
         for (int i = 2; i < times.size(); i++) {
             double ratio = (double) (times.get(i) - times.get(i - 1)) / (times.get(i - 1) - times.get(i - 2));

@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Morgana's TCP against the Linux kernel over TAP in a namespace: the kernel side is 10.5.4.1/24,
  * Morgana 10.5.4.2/24. The bulk transfers are the issue's 1 GiB each way (about 15 s each here;
- * {@code -Dmorgana.tcp.bulk=67108864} for a quick run); the lossy ones are 4 MiB by default
- * ({@code -Dmorgana.tcp.lossy=104857600} for the issue's 100 MiB: Morgana as sender at 10 % loss
- * each way manages about 0.6 MB/s, so that takes minutes).
+ * {@code -Dmorgana.tcp.bulk=67108864} for a quick run); the lossy ones are the issue's 100 MiB
+ * each way at 1, 5 and 10 % loss in both directions, each bounded by {@link #LOSSY_BOUND}
+ * ({@code -Dmorgana.tcp.lossy=4194304} for a quick run).
  */
 @Privileged(tools = {"socat", "python3", "sha256sum", "nft", "dd"})
 class TcpInteropTest {
@@ -40,7 +40,13 @@ class TcpInteropTest {
     /** Unique per JVM: other checkouts may run this very test at the same time on the same host. */
     static final String ID = "c5-" + ProcessHandle.current().pid();
     static final long BULK = Long.getLong("morgana.tcp.bulk", 1L << 30);
-    static final long LOSSY = Long.getLong("morgana.tcp.lossy", 4L << 20);
+    static final long LOSSY = Long.getLong("morgana.tcp.lossy", 100L << 20);
+    /**
+     * The stated bound for one lossy transfer, in either direction at any of the loss rates: a
+     * hang guard rather than a benchmark (measured on 2 loaded cores: 100 MiB at 10 % each way
+     * takes about 10-25 s; see bench/tcp/README.md), scaled down with {@link #LOSSY}.
+     */
+    static final Duration LOSSY_BOUND = Duration.ofSeconds(Math.max(30, 240 * LOSSY / (100L << 20)));
     static Netns ns;
     static TestLoop loop;
     static NetStack stack;
@@ -227,7 +233,12 @@ class TcpInteropTest {
         assertTrue(stack.counters().getOrDefault("tcp.tx.window-probe", 0L) > probes, "the zero window was probed: " + stack.counters());
     }
 
-    /** Random drop in both directions on the TAP with nftables, then transfers each way. */
+    /**
+     * Random drop in both directions on the TAP with nftables, then transfers each way. The
+     * kernel's TCP would hand the TAP whole GSO bursts of up to 64 KiB (the netdev egress hook
+     * sees them before segmentation), so one drop would lose dozens of segments: gso_max_segs 1
+     * makes it send single segments, and the drop rate is a per-segment rate.
+     */
     @ParameterizedTest
     @ValueSource(ints = {1, 5, 10})
     void lossyWireTransfersArriveIntactWithinABound(int percent) throws Exception {
@@ -237,14 +248,15 @@ class TcpInteropTest {
                 + " chain out { type filter hook egress device " + TAP + " priority 0; numgen random mod 100 < " + percent + " drop; }\n"
                 + "}\n";
         ns.execOk(Duration.ofSeconds(10), "sh", "-c", "printf '" + rules + "' | nft -f -");
+        ns.execOk(Duration.ofSeconds(10), "ip", "link", "set", "dev", TAP, "gso_max_segs", "1");
         try {
             String sha = randomFile("lossy", LOSSY);
             int port = 9200 + percent;
             CompletableFuture<String> got = morganaSink(port);
             long t0 = System.nanoTime();
-            Netns.Result r = ns.exec(Duration.ofMinutes(10), "socat", "-u", "FILE:/tmp/" + ID + "-lossy", "TCP:" + US + ":" + port);
-            assertEquals(0, r.exit(), r.output());
-            assertEquals(LOSSY + " " + sha, got.get(10, TimeUnit.MINUTES));
+            Netns.Result r = ns.exec(LOSSY_BOUND, "socat", "-u", "FILE:/tmp/" + ID + "-lossy", "TCP:" + US + ":" + port);
+            assertEquals(0, r.exit(), "Linux -> Morgana within " + LOSSY_BOUND + ": " + r.output());
+            assertEquals(LOSSY + " " + sha, got.get(30, TimeUnit.SECONDS));
             long up = System.nanoTime() - t0;
             report("Linux -> Morgana at " + percent + "% loss", LOSSY, up);
             Listener l = stack.tcp().listen(port + 50);
@@ -257,18 +269,17 @@ class TcpInteropTest {
                 }
             });
             long t1 = System.nanoTime();
-            Netns.Result d = ns.exec(Duration.ofMinutes(10), "sh", "-c", "socat -u TCP:" + US + ":" + (port + 50) + " - | sha256sum");
+            Netns.Result d = ns.exec(LOSSY_BOUND, "sh", "-c", "socat -u TCP:" + US + ":" + (port + 50) + " - | sha256sum");
+            assertEquals(0, d.exit(), "Morgana -> Linux within " + LOSSY_BOUND + ": " + d.output());
             assertEquals(sent.get(1, TimeUnit.MINUTES), d.stdout().split(" ")[0], d.output());
             long down = System.nanoTime() - t1;
             report("Morgana -> Linux at " + percent + "% loss", LOSSY, down);
             var c = stack.counters();
             System.out.println("tcp interop: counters rto=" + c.get("tcp.rto") + " fast-retransmit=" + c.get("tcp.fast-retransmit")
                     + " lost-retransmit=" + c.get("tcp.lost-retransmit") + " retransmit=" + c.get("tcp.tx.retransmit"));
-            // The stated bound: at least 50 kB/s even at 10 % loss each way (measured: 0.1-0.3 MB/s
-            // Morgana -> Linux at 10 %, several MB/s the other way; see bench/tcp/README.md).
-            assertTrue(up < LOSSY * 20_000L && down < LOSSY * 20_000L, "too slow: " + up / 1e9 + " s / " + down / 1e9 + " s");
         } finally {
             ns.exec(Duration.ofSeconds(10), "nft", "delete", "table", "netdev", table);
+            ns.exec(Duration.ofSeconds(10), "ip", "link", "set", "dev", TAP, "gso_max_segs", "65535");
         }
     }
 
