@@ -2,6 +2,7 @@ package io.morgana.runtime;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowInfo;
 import io.morgana.api.IpAddress;
 import io.morgana.api.Listener;
 import io.morgana.api.Stack;
@@ -129,6 +130,8 @@ final class GracefulStack implements Stack, StoppableStack {
         @Override public void shutdownInput() throws IOException { f.shutdownInput(); }
         @Override public Endpoint localAddress() { return f.localAddress(); }
         @Override public Endpoint remoteAddress() { return f.remoteAddress(); }
+        @Override public FlowInfo info() { return f.info(); }
+        @Override public void keepAlive(Duration idle, Duration interval, int probes) throws IOException { f.keepAlive(idle, interval, probes); }
 
         @Override public void close() throws IOException {
             try {

@@ -83,6 +83,8 @@ public final class TcpConnection {
     private long rtoAt = NEVER, delAckAt = NEVER, persistAt = NEVER, keepaliveAt = NEVER, closeAt = NEVER;
     private int retries, probes, keepaliveProbes, quickAcks;
     private boolean ackNow, keepalive;
+    private long keepaliveIdle, keepaliveInterval;
+    private int keepaliveCount;
     long registeredDeadline = NEVER;
 
     // RTT, congestion control and loss recovery.
@@ -114,6 +116,9 @@ public final class TcpConnection {
         this.tsOffset = tsOffset;
         this.quickAcks = cfg.quickAcks();
         this.keepalive = cfg.keepalive();
+        this.keepaliveIdle = cfg.keepaliveIdleNanos();
+        this.keepaliveInterval = cfg.keepaliveIntervalNanos();
+        this.keepaliveCount = cfg.keepaliveProbes();
         this.rcvWscale = scaleFor(cfg.receiveBuffer());
     }
 
@@ -228,8 +233,23 @@ public final class TcpConnection {
     public void noDelay(boolean on) { noDelay = on; }
 
     public void keepalive(long now, boolean on) {
-        keepalive = on;
-        keepaliveAt = on ? now + cfg.keepaliveIdleNanos() : NEVER;
+        keepalive(now, on ? keepaliveIdle : 0, keepaliveInterval, keepaliveCount);
+    }
+
+    /**
+     * Keepalive with this connection's own timing: a probe after {@code idleNanos} without a
+     * segment from the peer, then every {@code intervalNanos}; {@code probes} unanswered ones end
+     * the connection ({@link TcpError#TIMEOUT}). An idle time of 0 or less turns it off.
+     */
+    public void keepalive(long now, long idleNanos, long intervalNanos, int probes) {
+        keepalive = idleNanos > 0;
+        if (keepalive) {
+            keepaliveIdle = idleNanos;
+            keepaliveInterval = Math.max(1, intervalNanos);
+            keepaliveCount = Math.max(1, probes);
+        }
+        keepaliveProbes = 0;
+        keepaliveAt = keepalive && state != State.TIME_WAIT && state != State.CLOSED ? now + keepaliveIdle : NEVER;
         engine.reschedule(this);
     }
 
@@ -340,7 +360,7 @@ public final class TcpConnection {
     void input(long now, TcpHeader h, byte[] b, int off, int len) {
         segsIn++;
         keepaliveProbes = 0;
-        if (keepalive && state != State.TIME_WAIT) keepaliveAt = now + cfg.keepaliveIdleNanos();
+        if (keepalive && state != State.TIME_WAIT) keepaliveAt = now + keepaliveIdle;
         if (state == State.SYN_SENT) {
             synSentInput(now, h);
             return;
@@ -761,6 +781,7 @@ public final class TcpConnection {
 
     private void enterTimeWait(long now) {
         setState(State.TIME_WAIT);
+        if (LOG.isLoggable(Level.DEBUG)) log("done: " + info());
         closeAt = now + 2 * cfg.mslNanos();
         rtoAt = persistAt = keepaliveAt = delAckAt = NEVER;
         sendBuf.release();
@@ -995,13 +1016,13 @@ public final class TcpConnection {
         if (keepaliveAt <= now) {
             keepaliveAt = NEVER;
             if (keepalive && (state == State.ESTABLISHED || state == State.CLOSE_WAIT)) {
-                if (++keepaliveProbes > cfg.keepaliveProbes()) {
+                if (++keepaliveProbes > keepaliveCount) {
                     terminate(TcpError.TIMEOUT);
                     return;
                 }
                 engine.count("tcp.tx.keepalive");
                 emit(now, sndUna - 1, ACK, 0, 0);
-                keepaliveAt = now + cfg.keepaliveIntervalNanos();
+                keepaliveAt = now + keepaliveInterval;
             }
         }
         if (delAckAt <= now) {
@@ -1136,7 +1157,7 @@ public final class TcpConnection {
         rtoAt = delAckAt = persistAt = keepaliveAt = closeAt = NEVER;
         sendBuf.release();
         if (appClosed || why != null) recv.release();
-        if (LOG.isLoggable(Level.DEBUG)) log("CLOSED from " + old + (why == null ? "" : " (" + why + ")"));
+        if (LOG.isLoggable(Level.DEBUG)) log("CLOSED from " + old + (why == null ? "" : " (" + why + ")") + ": " + info());
         engine.removed(this, old);
         handler.closed(this);
     }

@@ -2,6 +2,7 @@ package io.morgana.net.tcp;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowInfo;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Listener;
 import io.morgana.api.Random;
@@ -228,9 +229,22 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
 
     static IOException failure(TcpError e, String where) {
         return switch (e) {
+            case TIMEOUT -> new SocketTimeoutException("connection to " + where + " timed out (no answer to retransmissions)");
+            default -> lost(e, where);
+        };
+    }
+
+    /**
+     * Why an established connection failed, as the JDK reports it on host sockets: a connection
+     * that timed out (retransmissions or keepalive unanswered) is a plain {@link SocketException},
+     * since a {@link SocketTimeoutException} from {@link Flow#read} means the read timeout passed
+     * and the flow is still usable.
+     */
+    static IOException lost(TcpError e, String where) {
+        return switch (e) {
             case REFUSED -> new ConnectException("connection refused by " + where);
             case RESET -> new SocketException("connection reset by " + where);
-            case TIMEOUT -> new SocketTimeoutException("connection to " + where + " timed out (no answer to retransmissions)");
+            case TIMEOUT -> new SocketException("connection to " + where + " timed out (retransmissions or keepalive probes unanswered)");
             case UNREACHABLE -> new NoRouteToHostException("no route to " + where + " (unreachable)");
             case ABORTED -> new SocketException("connection to " + where + " was aborted");
         };
@@ -371,7 +385,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                     int n = call(() -> {
                         int r = conn.read(loop.nanoTime(), dst);
                         if (r == 0 && conn.state() == TcpConnection.State.CLOSED && conn.error() != null) {
-                            throw failure(conn.error(), remoteAddress().toString());
+                            throw lost(conn.error(), remoteAddress().toString());
                         }
                         return r;
                     });
@@ -393,7 +407,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                     int r = conn.write(loop.nanoTime(), src);
                     if (r < 0) {
                         TcpError e = conn.error();
-                        throw e != null ? failure(e, remoteAddress().toString())
+                        throw e != null ? lost(e, remoteAddress().toString())
                                 : new SocketException("cannot write to " + remoteAddress() + ": output is shut down or the connection closed");
                     }
                     return r;
@@ -438,6 +452,23 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
 
         @Override public Endpoint remoteAddress() {
             return new Endpoint(new Ipv4Address(conn.remoteIp()), conn.remotePort());
+        }
+
+        @Override public FlowInfo info() {
+            try {
+                return call(() -> conn.info()).toFlowInfo(localAddress(), remoteAddress());
+            } catch (IOException e) {
+                return FlowInfo.basic("UNKNOWN", localAddress(), remoteAddress(), -1, -1);
+            }
+        }
+
+        @Override public void keepAlive(Duration idle, Duration interval, int probes) throws IOException {
+            Flow.checkKeepAlive(idle, interval, probes);
+            ensureOpen();
+            call(() -> {
+                conn.keepalive(loop.nanoTime(), idle == null ? 0 : idle.toNanos(), interval.toNanos(), probes);
+                return null;
+            });
         }
 
         @Override public String toString() { return "tcp " + localAddress() + " -> " + remoteAddress(); }

@@ -3,13 +3,17 @@ package io.morgana.net.tcp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowInfo;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Listener;
 import io.morgana.net.link.Faults;
+import io.morgana.runtime.log.LogSink;
+import io.morgana.runtime.log.LogSpec;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -141,6 +145,88 @@ class TcpStackTest {
             net.loop.runUntil(() -> serverSaw.get() != null, 5 * S);
             assertInstanceOf(SocketException.class, serverSaw.get());
             l.close();
+        }
+    }
+
+    @Test void flowInfoShowsStateAndCountersAndTcpDebugLogsThemAtClose() throws Exception {
+        LogSink sink = LogSink.capturing(null);
+        sink.spec(LogSpec.parse("*:warn,tcp:debug"));
+        sink.bindToCurrentThread();
+        try (StackPair net = new StackPair(14, new Faults(0.02, 0, 0, 0, 0, 0), 2_000_000)) {
+            echoServer(net);
+            AtomicReference<FlowInfo> open = new AtomicReference<>(), closed = new AtomicReference<>();
+            Throwable f = drive(net, 120 * S, () -> {
+                Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5));
+                byte[] data = new byte[200_000];
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        flow.write(data);
+                        flow.shutdownOutput();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                ByteBuffer buf = ByteBuffer.allocate(8192);
+                long got = 0;
+                for (int n; (n = flow.read(buf.clear())) >= 0; ) got += n;
+                writer.join();
+                assertEquals(data.length, got);
+                open.set(flow.info());
+                flow.close();
+                closed.set(flow.info());
+            });
+            if (f != null) throw new AssertionError(f);
+            FlowInfo i = open.get();
+            assertTrue(i.detailed(), i.toString());
+            assertEquals(B7, i.remote());
+            assertEquals(StackPair.A, i.local().address());
+            assertEquals("TIME_WAIT", i.state(), "we shut output down first, then the echo server did");
+            assertEquals(200_000, i.bytesSent());
+            assertEquals(200_000, i.bytesAcked());
+            assertEquals(200_000, i.bytesReceived());
+            assertTrue(i.retransmits() > 0 && i.segmentsSent() > 100 && i.segmentsReceived() > 100, "2 % loss: " + i);
+            assertTrue(i.rtt().toNanos() > 0 && i.rto().toMillis() >= 200 && i.cwnd() >= i.mss() && i.mss() == 1448, i.toString());
+            assertEquals("cubic", i.congestionControl());
+            assertEquals(i.bytesSent(), closed.get().bytesSent(), "after close the figures stay readable");
+            net.loop.runFor(1 * S);
+            // tcp:debug logs each connection's figures when it is done: the server's when it
+            // closes from LAST_ACK, ours when we enter TIME_WAIT.
+            for (String what : new String[] {"CLOSED from LAST_ACK", "done: TIME_WAIT"}) {
+                String line = sink.lines().stream().filter(l -> l.contains(what)).findFirst().orElseThrow(
+                        () -> new AssertionError("no '" + what + "' line in " + sink.lines()));
+                assertTrue(line.contains("[tcp]") && line.contains("retransmits ") && line.contains("cwnd ") && line.contains("rtt "), line);
+            }
+        } finally {
+            LogSink.global().bindToCurrentThread();
+        }
+    }
+
+    @Test void keepaliveThroughTheApiEndsAFlowToAVanishedPeerAndSparesALiveOne() throws Exception {
+        try (StackPair net = new StackPair(15, Faults.NONE, 2_000_000)) {
+            echoServer(net);
+            long before = net.a.counters().getOrDefault("tcp.tx.keepalive", 0L);
+            Throwable f = drive(net, 120 * S, () -> {
+                Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5));
+                assertThrows(IllegalArgumentException.class, () -> flow.keepAlive(Duration.ofMillis(10)));
+                assertThrows(IllegalArgumentException.class, () -> flow.keepAlive(Duration.ofSeconds(5), Duration.ofSeconds(1), 0));
+                flow.keepAlive(Duration.ofSeconds(5), Duration.ofSeconds(1), 3);
+                // A live peer answers every probe: after 20 s idle the flow still echoes.
+                flow.readTimeout(Duration.ofSeconds(20));
+                assertThrows(SocketTimeoutException.class, () -> flow.read(ByteBuffer.allocate(10)));
+                flow.write(new byte[] {7});
+                assertEquals(1, flow.read(ByteBuffer.allocate(10)));
+                // Then the peer vanishes without a word: 5 s idle and 3 probes 1 s apart later, the flow
+                // fails with a SocketException (a read timeout would be a SocketTimeoutException, not one).
+                net.linkB.close();
+                long t0 = net.loop.nanoTime();
+                flow.readTimeout(Duration.ofSeconds(60));
+                assertThrows(SocketException.class, () -> flow.read(ByteBuffer.allocate(10)));
+                long took = net.loop.nanoTime() - t0;
+                assertTrue(took >= 7 * S && took <= 10 * S, "dropped after idle + 3 probes: " + took / 1e9 + " s");
+                assertEquals("CLOSED", flow.info().state());
+            });
+            if (f != null) throw new AssertionError(f);
+            assertTrue(net.a.counters().getOrDefault("tcp.tx.keepalive", 0L) - before >= 6, "probes: " + net.a.counters());
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowInfo;
 import io.morgana.api.IpAddress;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Listener;
@@ -248,5 +249,56 @@ class UnixStackTest {
     @Test void addressesIncludeLoopbackAndCountersAreEmpty() {
         assertTrue(stack.addresses().contains(Ipv4Address.LOOPBACK), stack.addresses().toString());
         assertTrue(stack.counters().isEmpty());
+    }
+
+    @Test void flowInfoHasStateAddressesAndBytes() throws Exception {
+        Listener l = listen();
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), l.localAddress().port()); Flow f = l.accept()) {
+            client.getOutputStream().write(new byte[1000]);
+            assertEquals(1000, read(f, 1000).length);
+            f.write(new byte[300]);
+            FlowInfo i = f.info();
+            assertEquals("ESTABLISHED", i.state());
+            assertEquals(f.localAddress(), i.local());
+            assertEquals(f.remoteAddress(), i.remote());
+            assertEquals(client.getLocalPort(), i.remote().port());
+            assertEquals(300, i.bytesSent());
+            assertEquals(1000, i.bytesReceived());
+            assertTrue(!i.detailed() && i.rtt() == null && i.cwnd() == -1 && i.retransmits() == -1, "the kernel's figures are out of reach: " + i);
+            f.shutdownOutput();
+            assertEquals("OUTPUT_SHUT_DOWN", f.info().state());
+            f.close();
+            assertEquals("CLOSED", f.info().state());
+            assertEquals(300, f.info().bytesSent());
+        }
+    }
+
+    /** What the kernel says of the socket's timers ({@code ss -o}), e.g. {@code timer:(keepalive,6.9sec,0)}. */
+    private static String kernelTimers(int localPort) throws Exception {
+        Process p = new ProcessBuilder("ss", "-tnoH", "state", "established", "sport", "=", ":" + localPort).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    @Test void keepAliveSetsTheKernelsPerSocketTimers() throws Exception {
+        Listener l = listen();
+        int port = l.localAddress().port();
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port); Flow f = l.accept()) {
+            assertTrue(!kernelTimers(port).contains("keepalive"), kernelTimers(port));
+            assertThrows(IllegalArgumentException.class, () -> f.keepAlive(Duration.ofMillis(500)));
+            assertThrows(IllegalArgumentException.class, () -> f.keepAlive(Duration.ofSeconds(9), Duration.ofSeconds(1), 128));
+            f.keepAlive(Duration.ofSeconds(9), Duration.ofSeconds(2), 4);
+            String timers = kernelTimers(port);
+            // ss prints "1min39sec" for 99 s, and (iproute2 6.1) "8.992ms" for 8.992 s: seconds lead.
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("timer:\\(keepalive,([0-9.]+)(min)?").matcher(timers);
+            assertTrue(m.find(), "the kernel runs a keepalive timer: " + timers);
+            double left = Double.parseDouble(m.group(1));
+            assertTrue(m.group(2) == null && left > 5 && left <= 9, "idle time 9 s, not Linux's default 2 h: " + timers);
+            f.keepAlive(null);
+            assertTrue(!kernelTimers(port).contains("keepalive"), "off again: " + kernelTimers(port));
+            f.close();
+            assertThrows(ClosedChannelException.class, () -> f.keepAlive(Duration.ofSeconds(9)));
+        }
     }
 }
