@@ -100,6 +100,46 @@ class TcpLifecycleAndAttackTest {
         assertEquals(0, sim.a.engine.connectionCount());
     }
 
+    /** RFC 9293 3.6 case 3: both FINs cross on the wire; each side goes FIN_WAIT_1, CLOSING, TIME_WAIT. */
+    @Test void simultaneousCloseEndsBothSidesInTimeWait() throws Exception {
+        SimNet sim = new SimNet(27, cfg());
+        TcpConnection[] cs = establish(sim, 0);
+        sim.runFor(100 * MS);
+        cs[0].shutdownOutput(sim.now);
+        cs[1].shutdownOutput(sim.now);
+        assertEquals(TcpConnection.State.FIN_WAIT_1, cs[0].state());
+        assertEquals(TcpConnection.State.FIN_WAIT_1, cs[1].state());
+        assertTrue(sim.run(() -> cs[0].state() == TcpConnection.State.TIME_WAIT && cs[1].state() == TcpConnection.State.TIME_WAIT, 5 * S),
+                cs[0].state() + " / " + cs[1].state());
+        assertTrue(sim.a.sent.stream().anyMatch(x -> x.h().has(TcpHeader.FIN)) && sim.b.sent.stream().anyMatch(x -> x.h().has(TcpHeader.FIN)));
+        assertNull(cs[0].error());
+        assertNull(cs[1].error());
+        sim.runFor(61 * S);
+        assertEquals(TcpConnection.State.CLOSED, cs[0].state());
+        assertEquals(TcpConnection.State.CLOSED, cs[1].state());
+    }
+
+    /** Shutting input down: our reads end at once, the peer's data is still acknowledged (and dropped), and we can still send. */
+    @Test void shutdownInputEndsOurReadsButNotThePeersSendingNorOurs() throws Exception {
+        SimNet sim = new SimNet(28, cfg());
+        TcpConnection[] cs = establish(sim, 0);
+        SimNet.Source bSrc = sim.new Source(3_000_000, 4);
+        bSrc.shutdownAtEnd = false;
+        bSrc.attach(cs[1]);
+        sim.runFor(50 * MS);
+        cs[0].shutdownInput(sim.now);
+        assertEquals(-1, cs[0].read(sim.now, java.nio.ByteBuffer.allocate(100)));
+        SimNet.Sink bSink = sim.new Sink();
+        bSink.closeAtEof = false;
+        SimNet.Source aSrc = sim.new Source(500_000, 5);
+        Duplex.on(cs[1], bSink, bSrc);
+        aSrc.attach(cs[0]);
+        assertTrue(sim.run(() -> bSink.eof && bSrc.written == bSrc.total && cs[1].info().unacked() == 0, 30 * S),
+                "B sent everything, acknowledged though A reads none of it; " + cs[1].info());
+        assertEquals(aSrc.hash(), bSink.hash());
+        assertEquals(0, cs[0].readable());
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void newSynReusesTheTimeWaitFourTuple(boolean timestamps) throws Exception {
