@@ -9,6 +9,7 @@ import io.morgana.api.Context;
 import io.morgana.api.Device;
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowInfo;
 import io.morgana.api.IpAddress;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Listener;
@@ -37,6 +38,8 @@ class GracefulStackTest {
     /** A flow that only records what happened to it. */
     static final class FakeFlow implements Flow {
         volatile boolean closed, aborted;
+        volatile Duration keepAliveIdle;
+        final FlowInfo info = FlowInfo.basic("ESTABLISHED", HERE, HERE, 12, 34);
         @Override public int read(ByteBuffer dst) { return -1; }
         @Override public void write(ByteBuffer src) { src.position(src.limit()); }
         @Override public void readTimeout(Duration timeout) { }
@@ -46,6 +49,8 @@ class GracefulStackTest {
         @Override public void abort() { aborted = true; }
         @Override public Endpoint localAddress() { return HERE; }
         @Override public Endpoint remoteAddress() { return HERE; }
+        @Override public FlowInfo info() { return info; }
+        @Override public void keepAlive(Duration idle, Duration interval, int probes) { keepAliveIdle = idle; }
     }
 
     /** A stack whose one listener hands out the flows a test queues. */
@@ -134,6 +139,10 @@ class GracefulStackTest {
         FakeFlow flow = new FakeFlow();
         Flow[] accepted = new Flow[1];
         Launcher.Running r = boot(stack, flow, accepted, "10s");
+        // The runtime's wrapper passes the target's figures and keepalive through.
+        assertEquals(flow.info, accepted[0].info());
+        accepted[0].keepAlive(Duration.ofSeconds(30));
+        assertEquals(Duration.ofSeconds(30), flow.keepAliveIdle);
         long t0 = System.nanoTime();
         r.stop();
         r.awaitLog("stopping server", T);

@@ -21,6 +21,7 @@ import jdk.net.ExtendedSocketOptions;
 final class UnixFlow implements Flow {
 
     private static final int CHUNK = 64 * 1024;
+    private static final System.Logger LOG = System.getLogger("tcp");
 
     private final Socket socket;
     private final InputStream in;
@@ -110,6 +111,7 @@ final class UnixFlow implements Flow {
         if (closed) return;
         closed = true;
         socket.close();
+        LOG.log(System.Logger.Level.DEBUG, () -> "closed: " + info());
     }
 
     @Override public void abort() {
@@ -118,6 +120,7 @@ final class UnixFlow implements Flow {
         try {
             socket.setSoLinger(true, 0);
             socket.close();
+            LOG.log(System.Logger.Level.DEBUG, () -> "aborted: " + info());
         } catch (IOException ignored) {
             // the socket is gone either way
         }

@@ -11,6 +11,8 @@ import io.morgana.api.IpAddress;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Listener;
 import io.morgana.api.UdpSocket;
+import io.morgana.runtime.log.LogSink;
+import io.morgana.runtime.log.LogSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -251,8 +253,11 @@ class UnixStackTest {
         assertTrue(stack.counters().isEmpty());
     }
 
-    @Test void flowInfoHasStateAddressesAndBytes() throws Exception {
+    @Test void flowInfoHasStateAddressesAndBytesAndTcpDebugLogsItAtClose() throws Exception {
         Listener l = listen();
+        LogSink sink = LogSink.capturing(null);
+        sink.spec(LogSpec.parse("*:warn,tcp:debug"));
+        sink.bindToCurrentThread();
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), l.localAddress().port()); Flow f = l.accept()) {
             client.getOutputStream().write(new byte[1000]);
             assertEquals(1000, read(f, 1000).length);
@@ -270,6 +275,10 @@ class UnixStackTest {
             f.close();
             assertEquals("CLOSED", f.info().state());
             assertEquals(300, f.info().bytesSent());
+            assertTrue(sink.lines().stream().anyMatch(x -> x.contains("[tcp] closed: CLOSED") && x.contains("sent 300 B, received 1000 B")),
+                    "tcp:debug logs the figures at close: " + sink.lines());
+        } finally {
+            LogSink.global().bindToCurrentThread();
         }
     }
 
