@@ -54,6 +54,8 @@ public final class AuthServer {
         final Journal journal;
         final Map<CacheKey, Prepared> prepared = new ConcurrentHashMap<>();
         final Secondary secondary;
+        /** The NXDOMAIN authority section after its owner name (see {@link #negativeTail}); made on first use. */
+        private volatile byte[] negativeTail;
 
         Served(Zone zone, Journal journal, Secondary secondary) {
             this.zone = zone;
@@ -118,6 +120,7 @@ public final class AuthServer {
         counters.forEach((k, v) -> m.put(k, v.get()));
         m.put("dns.rx.query", queries.sum());
         m.put("dns.cache.hit", cacheHits.sum());
+        m.put("dns.tx.nxdomain.fast", negatives.sum());
         return m;
     }
 
@@ -125,7 +128,7 @@ public final class AuthServer {
 
     /** The per-query counters, kept apart from the map: they are touched on every query. */
     private final java.util.concurrent.atomic.LongAdder queries = new java.util.concurrent.atomic.LongAdder(),
-            cacheHits = new java.util.concurrent.atomic.LongAdder();
+            cacheHits = new java.util.concurrent.atomic.LongAdder(), negatives = new java.util.concurrent.atomic.LongAdder();
 
     /** What a prepared answer depends on besides the zone snapshot. */
     private record CacheKey(Name name, int qtype, boolean anyOverTcp, boolean dnssec) {}
@@ -236,6 +239,13 @@ public final class AuthServer {
         Prepared p = served.prepared.get(key);
         if (p == null) {
             Answer a = Lookup.find(served.zone, question.name(), qtype, tcp, dnssec);
+            if (a.rcode == Message.NXDOMAIN && a.answer.isEmpty() && !dnssec) {
+                byte[] out = nxDomain(served, msg, question, q.edns, max(q, tcp) - reserve(q, tsig));
+                if (out != null) {
+                    negatives.increment();
+                    return sign(List.of(out), tsig, now);
+                }
+            }
             p = Prepared.of(question, a, Message.QUERY);
             // Names that do not exist are not kept: anyone can ask for endless random ones.
             if (a.rcode != Message.NXDOMAIN) {
@@ -249,32 +259,89 @@ public final class AuthServer {
         } else {
             cacheHits.increment();
         }
-        int max = tcp ? 65535 : q.edns == null ? 512 : Math.min(q.edns.effectiveUdpSize(), 65535);
-        int reserve = (q.edns != null ? 11 : 0) + (tsig != null ? 120 : 0);
-        byte[] out = new byte[Math.min(max, p.bytes.length) + 11];
+        int max = max(q, tcp);
+        byte[] out = new byte[Math.min(max, p.bytes.length) + OPT_SIZE];
         int qEnd = 12 + question.name().wireLength() + 4;
-        int n = p.serve(msg, qEnd, out, max, reserve);
+        int n = p.serve(msg, qEnd, out, max, reserve(q, tsig));
         if ((out[2] & 0x02) != 0) count("dns.tx.truncated");
-        if (q.edns != null) {
-            // OPT: root owner, type 41, our UDP size, extended RCODE 0, version 0, DO echoed, no options.
-            out[n] = 0;
-            out[n + 1] = 0;
-            out[n + 2] = (byte) Type.OPT;
-            out[n + 3] = (byte) (UDP_SIZE >> 8);
-            out[n + 4] = (byte) UDP_SIZE;
-            out[n + 5] = 0;
-            out[n + 6] = 0;
-            out[n + 7] = (byte) ((q.edns.flags() & Edns.DO) >> 8);
-            out[n + 8] = 0;
-            out[n + 9] = 0;
-            out[n + 10] = 0;
-            n += 11;
-            int ar = ((out[10] & 0xff) << 8 | (out[11] & 0xff)) + 1;
-            out[10] = (byte) (ar >> 8);
-            out[11] = (byte) ar;
-        }
+        n = appendOpt(out, n, q.edns);
         if (n != out.length) out = java.util.Arrays.copyOf(out, n);
         return sign(List.of(out), tsig, now);
+    }
+
+    /** Length of the OPT record we append: root owner, type, size, TTL, empty RDATA. */
+    private static final int OPT_SIZE = 11;
+
+    /** The largest response the requester takes. */
+    private static int max(Message q, boolean tcp) {
+        return tcp ? 65535 : q.edns == null ? 512 : Math.min(q.edns.effectiveUdpSize(), 65535);
+    }
+
+    /** Room kept at the end of a response for OPT and TSIG. */
+    private static int reserve(Message q, Tsig tsig) { return (q.edns != null ? OPT_SIZE : 0) + (tsig != null ? 120 : 0); }
+
+    /** Appends our OPT if the query had one (DO echoed, no options) and counts it in ARCOUNT; returns the new length. */
+    private static int appendOpt(byte[] out, int n, Edns edns) {
+        if (edns == null) return n;
+        // Root owner, type 41, our UDP size, extended RCODE 0, version 0, DO echoed, RDLENGTH 0.
+        out[n] = 0;
+        out[n + 1] = 0;
+        out[n + 2] = (byte) Type.OPT;
+        out[n + 3] = (byte) (UDP_SIZE >> 8);
+        out[n + 4] = (byte) UDP_SIZE;
+        out[n + 5] = 0;
+        out[n + 6] = 0;
+        out[n + 7] = (byte) ((edns.flags() & Edns.DO) >> 8);
+        out[n + 8] = 0;
+        out[n + 9] = 0;
+        out[n + 10] = 0;
+        int ar = ((out[10] & 0xff) << 8 | (out[11] & 0xff)) + 1;
+        out[10] = (byte) (ar >> 8);
+        out[11] = (byte) ar;
+        return n + OPT_SIZE;
+    }
+
+    /**
+     * NXDOMAIN without a look-up's encoding, as NSD answers it: the query's header bits and question
+     * as asked, then the zone's SOA (negative TTL) whose owner points at the zone's name inside the
+     * question. The same for every name that does not exist, so only the tail after the owner is
+     * kept, per zone snapshot; random names cost no memory. Null if it would not fit {@code limit}.
+     */
+    private static byte[] nxDomain(Served served, byte[] query, Question question, Edns edns, int limit) {
+        byte[] tail = served.negativeTail;
+        if (tail == null) served.negativeTail = tail = negativeTail(served.zone);
+        int nameLen = question.name().wireLength(), originLen = served.zone.origin().wireLength();
+        int qEnd = 12 + nameLen + 4;
+        int ownerLen = originLen == 1 ? 1 : 2;
+        int n = qEnd + ownerLen + tail.length;
+        if (n > limit) return null;
+        byte[] out = new byte[n + (edns != null ? OPT_SIZE : 0)];
+        out[0] = query[0];
+        out[1] = query[1];
+        out[2] = (byte) (0x80 | 0x04 | (query[2] & 0x01)); // QR, opcode QUERY, AA, RD as asked
+        out[3] = (byte) ((query[3] & 0x10) | Message.NXDOMAIN); // CD as asked
+        out[5] = 1; // QDCOUNT
+        out[9] = 1; // NSCOUNT
+        System.arraycopy(query, 12, out, 12, nameLen + 4);
+        if (originLen == 1) {
+            out[qEnd] = 0;
+        } else {
+            int at = 12 + nameLen - originLen;
+            out[qEnd] = (byte) (0xc0 | at >> 8);
+            out[qEnd + 1] = (byte) at;
+        }
+        System.arraycopy(tail, 0, out, qEnd + ownerLen, tail.length);
+        return appendOpt(out, n, edns) == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The SOA record of a negative answer after its owner: type, class, TTL (RFC 2308 §5), RDATA uncompressed. */
+    private static byte[] negativeTail(Zone zone) {
+        Record soa = zone.soa();
+        long ttl = Math.min(soa.ttl(), zone.minimum());
+        byte[] rdata = soa.rdata();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + rdata.length);
+        b.putShort((short) Type.SOA).putShort((short) soa.rclass()).putInt((int) ttl).putShort((short) rdata.length).put(rdata);
+        return b.array();
     }
 
     /** The zone whose origin is the longest suffix of {@code name}, or null. */

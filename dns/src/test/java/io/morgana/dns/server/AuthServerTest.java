@@ -60,6 +60,26 @@ class AuthServerTest {
         assertEquals(300, r.authority.get(0).ttl(), "min(SOA TTL 3600, MINIMUM 300)");
     }
 
+    @Test void nxDomainEchoesTheQueryAndCarriesOnlyTheSoa() {
+        for (Edns edns : new Edns[] {null, new Edns(1232, 0, 0, 0, new byte[0])}) {
+            Message q = Message.query(0x4a4b, Name.of("NoPe.deeper.Example.ORG"), Type.AAAA);
+            q.flags |= Message.RD | Message.CD;
+            q.edns = edns;
+            byte[] b = q.encode();
+            Message r = Message.decode(server.handle(b, b.length, AuthServer.Transport.UDP, CLIENT, T0).get(0));
+            assertEquals(0x4a4b, r.id);
+            assertEquals(Message.QR | Message.AA | Message.RD | Message.CD | Message.NXDOMAIN, r.flags);
+            assertEquals(q.question(), r.question());
+            assertEquals("NoPe.deeper.Example.ORG.", r.question().name().toString(), "the asker's letter case");
+            assertEquals(List.of(), r.answers);
+            Record soa = server.zone(Name.of("example.org")).soa();
+            assertEquals(List.of(soa.withTtl(300)), r.authority);
+            assertEquals(List.of(), r.additional);
+            assertEquals(edns == null, r.edns == null);
+        }
+        assertTrue(server.counters().get("dns.tx.nxdomain.fast") >= 2);
+    }
+
     @Test void truncationWithoutEdnsAndRoomWithIt() {
         Message small = ask("many.example.org", Type.A, AuthServer.Transport.UDP, null);
         assertTrue(small.has(Message.TC));
