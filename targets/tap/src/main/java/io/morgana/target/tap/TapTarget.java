@@ -9,6 +9,8 @@ import io.morgana.api.Stack;
 import io.morgana.net.dhcp.DhcpService;
 import io.morgana.net.link.Link;
 import io.morgana.net.stack.NetStack;
+import io.morgana.net.tcp.TcpArgs;
+import io.morgana.net.tcp.TcpService;
 import io.morgana.runtime.Boot;
 import io.morgana.runtime.BootException;
 import io.morgana.runtime.StandardArgs;
@@ -52,6 +54,7 @@ public final class TapTarget implements Target {
     @Override public List<Arg<?>> args() {
         List<Arg<?>> args = new ArrayList<>(List.of(MAC, NETNS));
         args.addAll(Middleware.args());
+        args.addAll(TcpArgs.ALL);
         return args;
     }
 
@@ -90,7 +93,7 @@ public final class TapTarget implements Target {
 
         ThreadLoop loop = ThreadLoop.start("stack-" + ifname);
         NetStack stack = NetStack.builder(link, loop).random(boot.random()).ipv4(ipv4).gateway(gateway)
-                .faults(Middleware.faults(boot)).build().start();
+                .faults(Middleware.faults(boot)).tcp(TcpService.factory(TcpArgs.config(boot))).build().start();
         DhcpService dhcpService = dhcp ? DhcpService.start(stack, boot.arg(StandardArgs.NAME), null) : null;
         if (dhcpService != null) tap.onLinkUp(dhcpService::linkReconnected);
         boot.onShutdown(() -> {
