@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The authoritative server as a sans-I/O state machine. {@link #handle} takes one received message
  * (with the transport, the sender and the time) and returns the messages to send back; {@link #poll}
  * returns what the server wants to send on its own (NOTIFY, SOA checks, zone transfers in) and
- * {@link #nextDeadline} when to call it again. It opens no socket and reads no clock.
+ * {@link #nextDeadline} when to call it again. It opens no socket and reads no clock: it is given
+ * two times, wall-clock milliseconds for TSIG (which compares clocks with the peer) and monotonic
+ * milliseconds for its timers (SOA refresh, retry and expire, NOTIFY retries), so that setting the
+ * host's clock neither fires nor stalls them.
  *
  * <p>Queries are answered from prepared responses (see {@link Prepared}) keyed by name and type;
  * zone changes (dynamic UPDATE, transfers in) swap in a new zone snapshot and drop its prepared
@@ -135,15 +138,21 @@ public final class AuthServer {
 
     // ------------------------------------------------------------------ queries
 
+    /** {@link #handle(byte[], int, Transport, Endpoint, long, long)} with one time for both clocks (tests, simulations). */
+    public List<byte[]> handle(byte[] msg, int len, Transport transport, Endpoint from, long nowMillis) {
+        return handle(msg, len, transport, from, nowMillis, nowMillis);
+    }
+
     /**
      * Handles one received message and returns the messages to send back to {@code from} (none to
      * drop it; several for a zone transfer over TCP).
      *
-     * @param nowMillis wall-clock time in milliseconds (TSIG time checks, timers)
+     * @param wallMillis wall-clock time in milliseconds (TSIG time checks and signatures)
+     * @param monoMillis monotonic time in milliseconds, the clock of {@link #poll} and {@link #nextDeadline}
      */
-    public List<byte[]> handle(byte[] msg, int len, Transport transport, Endpoint from, long nowMillis) {
+    public List<byte[]> handle(byte[] msg, int len, Transport transport, Endpoint from, long wallMillis, long monoMillis) {
         try {
-            return handle0(msg, len, transport, from, nowMillis);
+            return handle0(msg, len, transport, from, wallMillis, monoMillis);
         } catch (WireException e) {
             count("dns.rx.drop.malformed");
             return formErr(msg, len);
@@ -154,13 +163,13 @@ public final class AuthServer {
         }
     }
 
-    private List<byte[]> handle0(byte[] msg, int len, Transport transport, Endpoint from, long now) {
+    private List<byte[]> handle0(byte[] msg, int len, Transport transport, Endpoint from, long now, long mono) {
         if (len < 12) {
             count("dns.rx.drop.short");
             return List.of();
         }
         if ((msg[2] & 0x80) != 0) {
-            handleResponse(msg, len, from, now);
+            handleResponse(msg, len, from, now, mono);
             return List.of();
         }
         Message q;
@@ -191,8 +200,8 @@ public final class AuthServer {
         }
         return switch (q.opcode()) {
             case Message.QUERY -> query(msg, len, q, transport, tsig, now);
-            case Message.NOTIFY -> sign(List.of(notifyIn(q, from, now)), tsig, now);
-            case Message.UPDATE -> sign(List.of(update(q, tsig, from, now)), tsig, now);
+            case Message.NOTIFY -> sign(List.of(notifyIn(q, from, mono)), tsig, now);
+            case Message.UPDATE -> sign(List.of(update(q, tsig, from, mono)), tsig, now);
             default -> {
                 count("dns.tx.notimp");
                 yield sign(List.of(errorResponse(q, Message.NOTIMP)), tsig, now);
@@ -469,7 +478,7 @@ public final class AuthServer {
 
     // ------------------------------------------------------------------ NOTIFY in, responses to our requests
 
-    private byte[] notifyIn(Message q, Endpoint from, long now) {
+    private byte[] notifyIn(Message q, Endpoint from, long mono) {
         Question question = q.question();
         Secondary sec;
         synchronized (this) {
@@ -489,14 +498,14 @@ public final class AuthServer {
         }
         count("dns.rx.notify");
         synchronized (this) {
-            sec.notified(now);
+            sec.notified(mono);
         }
         Message r = replyTo(q);
         r.flags |= Message.AA;
         return r.encode();
     }
 
-    private void handleResponse(byte[] msg, int len, Endpoint from, long now) {
+    private void handleResponse(byte[] msg, int len, Endpoint from, long now, long mono) {
         Message m;
         try {
             m = Message.decode(msg, 0, len);
@@ -511,7 +520,7 @@ public final class AuthServer {
                 return;
             }
             for (Secondary s : secondaries.values()) {
-                if (s.onSoaResponse(msg, len, m, from, now)) return;
+                if (s.onSoaResponse(msg, len, m, from, now, mono)) return;
             }
         }
         count("dns.rx.drop.unexpected-response");
@@ -519,15 +528,15 @@ public final class AuthServer {
 
     // ------------------------------------------------------------------ dynamic UPDATE
 
-    private byte[] update(Message q, Tsig tsig, Endpoint from, long now) {
+    private byte[] update(Message q, Tsig tsig, Endpoint from, long mono) {
         Message r = replyTo(q);
-        int rcode = update0(q, tsig, from, now);
+        int rcode = update0(q, tsig, from, mono);
         r.flags |= rcode;
         count("dns.tx.update.rcode-" + rcode);
         return r.encode();
     }
 
-    private synchronized int update0(Message q, Tsig tsig, Endpoint from, long now) {
+    private synchronized int update0(Message q, Tsig tsig, Endpoint from, long mono) {
         if (q.questions.size() != 1 || q.question().type() != Type.SOA) return Message.FORMERR;
         Name origin = q.question().name();
         Served served = zones.get(origin);
@@ -638,7 +647,7 @@ public final class AuthServer {
             return Message.REFUSED;
         }
         LOG.log(System.Logger.Level.INFO, "UPDATE of " + origin + " by key " + tsig.key().name() + ": serial " + zone.serial() + " -> " + next.serial());
-        replace(served, next, now);
+        replace(served, next, mono);
         return Message.NOERROR;
     }
 
@@ -661,14 +670,14 @@ public final class AuthServer {
         return true;
     }
 
-    /** Swaps in a new snapshot of a zone we serve, journals the difference and queues NOTIFY. */
-    synchronized void replace(Served old, Zone next, long now) {
+    /** Swaps in a new snapshot of a zone we serve, journals the difference and queues NOTIFY (due at {@code mono}). */
+    synchronized void replace(Served old, Zone next, long mono) {
         Journal journal = old == null ? new Journal() : old.journal;
         if (old != null && old.zone != null) journal.add(diff(old.zone, next));
         Map<Name, Served> m = new HashMap<>(zones);
         m.put(next.origin(), new Served(next, journal, old == null ? null : old.secondary));
         publish(m);
-        for (Endpoint e : notifyTargets) notifier.queue(next.origin(), next.soa(), e, now);
+        for (Endpoint e : notifyTargets) notifier.queue(next.origin(), next.soa(), e, mono);
     }
 
     static Journal.Diff diff(Zone a, Zone b) {
@@ -690,14 +699,17 @@ public final class AuthServer {
         record Transfer(Endpoint primary, byte[] request, XfrIn transfer) implements Action {}
     }
 
-    /** Work due at {@code nowMillis}. */
-    public synchronized List<Action> poll(long nowMillis) {
-        List<Action> out = new ArrayList<>(notifier.poll(nowMillis));
+    /** {@link #poll(long, long)} with one time for both clocks (tests, simulations). */
+    public List<Action> poll(long nowMillis) { return poll(nowMillis, nowMillis); }
+
+    /** Work due at {@code monoMillis}; {@code wallMillis} signs what is sent with TSIG. */
+    public synchronized List<Action> poll(long wallMillis, long monoMillis) {
+        List<Action> out = new ArrayList<>(notifier.poll(wallMillis, monoMillis));
         for (Secondary s : secondaries.values()) {
             Served served = zones.get(s.origin());
-            Action a = s.poll(served == null ? null : served.zone, nowMillis);
+            Action a = s.poll(served == null ? null : served.zone, wallMillis, monoMillis);
             if (a != null) out.add(a);
-            if (s.expired(nowMillis) && served != null && served.zone != null) {
+            if (s.expired(monoMillis) && served != null && served.zone != null) {
                 LOG.log(System.Logger.Level.WARNING, "secondary zone " + s.origin() + " expired: no answer from " + s.primary());
                 Map<Name, Served> m = new HashMap<>(zones);
                 m.remove(s.origin());
@@ -707,14 +719,14 @@ public final class AuthServer {
         return out;
     }
 
-    /** When {@link #poll} next has work, in milliseconds on the same clock. */
+    /** When {@link #poll} next has work, in monotonic milliseconds. */
     public synchronized long nextDeadline() {
         long d = notifier.nextDeadline();
         for (Secondary s : secondaries.values()) d = Math.min(d, s.nextDeadline());
         return d;
     }
 
-    /** Reports the end of a transfer started by a {@link Action.Transfer}. */
+    /** Reports the end of a transfer started by a {@link Action.Transfer}, at monotonic {@code now}. */
     public synchronized void transferDone(XfrIn x, long now) {
         Secondary s = secondaries.get(x.origin());
         if (s == null) return;

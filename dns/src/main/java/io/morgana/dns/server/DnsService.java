@@ -36,6 +36,8 @@ public final class DnsService implements AutoCloseable {
     private final Listener tcp;
     private final Semaphore connections = new Semaphore(MAX_TCP_CONNECTIONS);
     private final Thread timers;
+    /** The origin of the monotonic milliseconds the server's timers run on. */
+    private final long started;
     private volatile boolean closed;
 
     private DnsService(AuthServer server, Stack stack, Clock clock, UdpSocket udp, Listener tcp) {
@@ -44,6 +46,7 @@ public final class DnsService implements AutoCloseable {
         this.clock = clock;
         this.udp = udp;
         this.tcp = tcp;
+        this.started = clock.nanoTime();
         Thread.ofPlatform().daemon().name("dns-udp-" + udp.localAddress().port()).start(this::udpLoop);
         this.timers = Thread.ofVirtual().name("dns-timers").start(this::timerLoop);
     }
@@ -95,7 +98,7 @@ public final class DnsService implements AutoCloseable {
                 if (!udpOpen()) return;
                 continue;
             }
-            List<byte[]> out = server.handle(in.array(), in.position(), AuthServer.Transport.UDP, from, clock.now().toEpochMilli());
+            List<byte[]> out = server.handle(in.array(), in.position(), AuthServer.Transport.UDP, from, wall(), mono());
             for (byte[] b : out) {
                 try {
                     udp.send(ByteBuffer.wrap(b), from);
@@ -126,7 +129,7 @@ public final class DnsService implements AutoCloseable {
                     return;
                 }
                 if (len < 0) return;
-                List<byte[]> out = server.handle(buf, len, AuthServer.Transport.TCP, flow.remoteAddress(), clock.now().toEpochMilli());
+                List<byte[]> out = server.handle(buf, len, AuthServer.Transport.TCP, flow.remoteAddress(), wall(), mono());
                 for (byte[] b : out) writeMessage(flow, b);
             }
         } finally {
@@ -158,10 +161,15 @@ public final class DnsService implements AutoCloseable {
         flow.write(out);
     }
 
+    /** Wall-clock milliseconds: for TSIG. */
+    private long wall() { return clock.now().toEpochMilli(); }
+
+    /** Monotonic milliseconds since the service started (never negative): for the server's timers. */
+    private long mono() { return (clock.nanoTime() - started) / 1_000_000; }
+
     private void timerLoop() {
         while (!closed) {
-            long now = clock.now().toEpochMilli();
-            for (AuthServer.Action a : server.poll(now)) {
+            for (AuthServer.Action a : server.poll(wall(), mono())) {
                 switch (a) {
                     case AuthServer.Action.Datagram d -> {
                         try {
@@ -173,7 +181,7 @@ public final class DnsService implements AutoCloseable {
                     case AuthServer.Action.Transfer t -> Thread.ofVirtual().name("dns-xfr-in").start(() -> transferIn(t));
                 }
             }
-            long wait = Math.min(server.nextDeadline() - clock.now().toEpochMilli(), 200);
+            long wait = Math.min(server.nextDeadline() - mono(), 200);
             if (wait > 0) LockSupport.parkNanos(wait * 1_000_000L);
         }
     }
@@ -190,12 +198,12 @@ public final class DnsService implements AutoCloseable {
                     x.fail("primary closed the connection before the transfer ended");
                     break;
                 }
-                if (x.accept(buf, len, clock.now().toEpochMilli())) break;
+                if (x.accept(buf, len, wall())) break;
             }
         } catch (IOException e) {
             x.fail(e.toString());
         }
-        server.transferDone(x, clock.now().toEpochMilli());
+        server.transferDone(x, mono());
         LockSupport.unpark(timers);
     }
 

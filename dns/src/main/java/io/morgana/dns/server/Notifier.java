@@ -53,7 +53,8 @@ final class Notifier {
         p.due = now;
     }
 
-    List<AuthServer.Action> poll(long now) {
+    /** NOTIFY messages due at monotonic {@code now}, signed at wall-clock {@code wall}. */
+    List<AuthServer.Action> poll(long wall, long now) {
         List<AuthServer.Action> out = new ArrayList<>();
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
             Pending p = it.next();
@@ -72,7 +73,7 @@ final class Notifier {
             m.questions.add(new Question(p.zone, Type.SOA, Record.IN));
             m.answers.add(p.soa);
             byte[] b = m.encode();
-            if (!keys.isEmpty()) b = Tsig.client(keys.values().iterator().next()).sign(b, now / 1000);
+            if (!keys.isEmpty()) b = Tsig.client(keys.values().iterator().next()).sign(b, wall / 1000);
             out.add(new AuthServer.Action.Datagram(b, p.to));
         }
         return out;

@@ -15,6 +15,7 @@ import java.util.random.RandomGenerator;
  * One secondary zone's timers (RFC 1034 §4.3.5, RFC 1996): check the primary's SOA every REFRESH,
  * after a failure every RETRY, stop serving after EXPIRE without success; a NOTIFY from the
  * primary checks at once. A newer serial starts a transfer: IXFR when we hold the zone, else AXFR.
+ * Times are monotonic milliseconds, but for the wall-clock time that TSIG signs and checks.
  */
 final class Secondary {
     static final long SOA_TIMEOUT_MS = 2000;
@@ -45,13 +46,14 @@ final class Secondary {
     Endpoint primary() { return primary; }
     TsigKey key() { return key; }
 
-    AuthServer.Action poll(Zone current, long now) {
+    /** Work due at monotonic {@code now}; {@code wall} signs what is sent. */
+    AuthServer.Action poll(Zone current, long wall, long now) {
         if (transferring) return null;
         if (transferWanted || (current == null && now >= nextCheck)) {
             transferWanted = false;
             transferring = true;
             soaId = -1;
-            return transfer(current, now);
+            return transfer(current, wall);
         }
         if (soaId >= 0) {
             if (now - soaSentAt < SOA_TIMEOUT_MS) return null;
@@ -60,28 +62,28 @@ final class Secondary {
                 nextCheck = now + retry(current);
                 return null;
             }
-            return soaQuery(now);
+            return soaQuery(wall, now);
         }
         if (now >= nextCheck) {
             soaAttempts = 0;
-            return soaQuery(now);
+            return soaQuery(wall, now);
         }
         return null;
     }
 
-    private AuthServer.Action soaQuery(long now) {
+    private AuthServer.Action soaQuery(long wall, long now) {
         soaAttempts++;
         soaId = random.nextInt(0x10000);
         soaSentAt = now;
         byte[] q = Message.query(soaId, origin, Type.SOA).encode();
         if (key != null) {
             soaTsig = Tsig.client(key);
-            q = soaTsig.sign(q, now / 1000);
+            q = soaTsig.sign(q, wall / 1000);
         }
         return new AuthServer.Action.Datagram(q, primary);
     }
 
-    private AuthServer.Action transfer(Zone current, long now) {
+    private AuthServer.Action transfer(Zone current, long wall) {
         int id = random.nextInt(0x10000);
         Message m = Message.query(id, origin, current == null ? Type.AXFR : Type.IXFR);
         if (current != null) m.authority.add(current.soa());
@@ -89,7 +91,7 @@ final class Secondary {
         Tsig t = null;
         if (key != null) {
             t = Tsig.client(key);
-            q = t.sign(q, now / 1000);
+            q = t.sign(q, wall / 1000);
         }
         long have = current == null ? -1 : current.serial();
         return new AuthServer.Action.Transfer(primary, q, new XfrIn(origin, id, t, have));
@@ -110,9 +112,9 @@ final class Secondary {
     }
 
     /** Whether the response was ours (and handled). */
-    boolean onSoaResponse(byte[] wire, int len, Message m, Endpoint from, long now) {
+    boolean onSoaResponse(byte[] wire, int len, Message m, Endpoint from, long wall, long now) {
         if (soaId < 0 || m.id != soaId || !from.address().equals(primary.address())) return false;
-        if (soaTsig != null && !soaTsig.verify(wire, len, m, now / 1000).ok()) return false;
+        if (soaTsig != null && !soaTsig.verify(wire, len, m, wall / 1000).ok()) return false;
         soaId = -1;
         Record soa = null;
         for (Record r : m.answers) if (r.type() == Type.SOA && r.name().equals(origin)) soa = r;

@@ -215,30 +215,65 @@ class AuthServerTest {
         assertNull(sec.zone(origin));
     }
 
-    /** Carries datagrams and transfers between the two servers until neither has work. */
+    /** Setting the host's clock neither expires a secondary nor stalls its refresh; TSIG still signs with the wall clock. */
+    @Test void timersRunOnTheMonotonicClockAndTsigOnTheWallClock() {
+        Endpoint primaryAt = Endpoint.of("127.0.0.2", 53), secondaryAt = Endpoint.of("127.0.0.3", 53);
+        AuthServer sec = new AuthServer(new SplittableRandom(9));
+        sec.addKey(KEY);
+        Name origin = Name.of("example.org");
+        sec.addSecondary(origin, primaryAt, KEY);
+        runUntilQuiet(sec, primaryAt, secondaryAt, T0, 0);
+        assertEquals(2026112301L, sec.zone(origin).serial());
+        long refreshMs = 1000 * Rdata.soaField(sec.zone(origin).soa().rdata(), 1);
+        long expireMs = 1000 * Rdata.soaField(sec.zone(origin).soa().rdata(), 3);
+
+        // The wall clock jumps a month ahead, one monotonic second later: nothing is due, nothing expires.
+        long month = 30L * 24 * 3600 * 1000;
+        assertTrue(month > expireMs);
+        assertEquals(List.of(), sec.poll(T0 + month, 1000));
+        assertNotNull(sec.zone(origin), "still served: EXPIRE counts monotonic time");
+        assertEquals(refreshMs, sec.nextDeadline(), "the next SOA check is REFRESH after the transfer, on the monotonic clock");
+
+        // The wall clock jumps back a day: the refresh still comes at REFRESH, monotonic.
+        long wall = T0 - 24L * 3600 * 1000;
+        assertEquals(List.of(), sec.poll(wall, refreshMs - 1));
+        List<AuthServer.Action> due = sec.poll(wall, refreshMs);
+        assertEquals(1, due.size());
+        // Signed with the wall clock: a primary whose clock agrees accepts it (a monotonic time would be BADTIME).
+        byte[] soaQuery = ((AuthServer.Action.Datagram) due.get(0)).message();
+        Message r = Message.decode(server.handle(soaQuery, soaQuery.length, AuthServer.Transport.UDP, secondaryAt, wall).get(0));
+        assertEquals(Message.NOERROR, r.rcode());
+        assertEquals(Type.SOA, r.answers.get(0).type());
+    }
+
     private void runUntilQuiet(AuthServer sec, Endpoint primaryAt, Endpoint secondaryAt, long now) {
+        runUntilQuiet(sec, primaryAt, secondaryAt, now, now);
+    }
+
+    /** Carries datagrams and transfers between the two servers until neither has work (the primary on {@code wall} alone). */
+    private void runUntilQuiet(AuthServer sec, Endpoint primaryAt, Endpoint secondaryAt, long wall, long mono) {
         for (int round = 0; round < 20; round++) {
             boolean work = false;
-            for (AuthServer.Action x : server.poll(now)) {
+            for (AuthServer.Action x : server.poll(wall)) {
                 work = true;
                 AuthServer.Action.Datagram d = (AuthServer.Action.Datagram) x;
-                for (byte[] r : sec.handle(d.message(), d.message().length, AuthServer.Transport.UDP, primaryAt, now)) {
-                    server.handle(r, r.length, AuthServer.Transport.UDP, secondaryAt, now);
+                for (byte[] r : sec.handle(d.message(), d.message().length, AuthServer.Transport.UDP, primaryAt, wall, mono)) {
+                    server.handle(r, r.length, AuthServer.Transport.UDP, secondaryAt, wall);
                 }
             }
-            for (AuthServer.Action x : sec.poll(now)) {
+            for (AuthServer.Action x : sec.poll(wall, mono)) {
                 work = true;
                 switch (x) {
                     case AuthServer.Action.Datagram d -> {
-                        for (byte[] r : server.handle(d.message(), d.message().length, AuthServer.Transport.UDP, secondaryAt, now)) {
-                            sec.handle(r, r.length, AuthServer.Transport.UDP, primaryAt, now);
+                        for (byte[] r : server.handle(d.message(), d.message().length, AuthServer.Transport.UDP, secondaryAt, wall)) {
+                            sec.handle(r, r.length, AuthServer.Transport.UDP, primaryAt, wall, mono);
                         }
                     }
                     case AuthServer.Action.Transfer t -> {
-                        for (byte[] r : server.handle(t.request(), t.request().length, AuthServer.Transport.TCP, secondaryAt, now)) {
-                            if (t.transfer().accept(r, r.length, now)) break;
+                        for (byte[] r : server.handle(t.request(), t.request().length, AuthServer.Transport.TCP, secondaryAt, wall)) {
+                            if (t.transfer().accept(r, r.length, wall)) break;
                         }
-                        sec.transferDone(t.transfer(), now);
+                        sec.transferDone(t.transfer(), mono);
                     }
                 }
             }
