@@ -275,6 +275,59 @@ class MorganaCliTest {
         }
     }
 
+    /**
+     * Issue 7 names spt for the DNS appliance: {@code build -t spt examples/dns-server}, then
+     * {@code run -t spt} with a zone file on a TAP interface in a namespace. The zone is read at
+     * boot, before the seal; dig there gets answers (positive and NXDOMAIN, UDP and TCP) from the
+     * sealed appliance through Morgana's own UDP and TCP, and SIGTERM stops it cleanly.
+     */
+    @Test
+    @io.morgana.testing.Privileged(tools = {"dig", "jlink", "xz", "objcopy"})
+    void dnsServerBuiltForSptAnswersDigSealedInANamespace(@TempDir Path tmp) throws Exception {
+        var built = co.morgana(co.root, Map.of(), Duration.ofMinutes(10), "build", "-t", "spt", "examples/dns-server");
+        assertEquals(0, built.status(), built::toString);
+        assertTrue(Files.isRegularFile(co.root.resolve("examples/dns-server/dist/spt/dns-server.spt.tar.xz")), built::toString);
+        Path zone = tmp.resolve("sealed.test.zone");
+        Files.writeString(zone, """
+                $ORIGIN sealed.test.
+                $TTL 300
+                @    SOA ns1 hostmaster 7 3600 600 604800 60
+                @    NS  ns1
+                ns1  A   10.78.0.2
+                www  A   192.0.2.80
+                """);
+        try (io.morgana.testing.Netns ns = io.morgana.testing.Netns.create("t7spt")) {
+            String tap = "t7s" + ProcessHandle.current().pid() % 10_000_000;
+            try (var app = co.start(co.root, "run", "-t", "spt", "examples/dns-server", "--",
+                    "--netns=" + ns.name(), "--interface=" + tap, "--ipv4=10.78.0.2/24", "--port=53", "--zone=" + zone)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (ns.exec(Duration.ofSeconds(10), "ip", "link", "show", tap).exit() != 0) {
+                    assertTrue(app.process().isAlive(), () -> "exited:\n" + app.err());
+                    assertTrue(System.nanoTime() < deadline, () -> "no interface " + tap + " after 90 s:\n" + app.err());
+                    Thread.sleep(200);
+                }
+                ns.ip("addr", "add", "10.78.0.1/24", "dev", tap);
+                ns.ip("link", "set", tap, "up");
+                String answer = "";
+                while (!answer.equals("192.0.2.80") && System.nanoTime() < deadline) {
+                    answer = ns.exec(Duration.ofSeconds(15), "dig", "@10.78.0.2", "+short", "+tries=1", "+time=2", "www.sealed.test", "A")
+                            .stdout().strip();
+                    if (!answer.equals("192.0.2.80")) Thread.sleep(300);
+                }
+                assertEquals("192.0.2.80", answer, app::err);
+                String tcp = ns.exec(Duration.ofSeconds(15), "dig", "@10.78.0.2", "+tcp", "+short", "+time=5", "www.sealed.test", "A")
+                        .stdout().strip();
+                assertEquals("192.0.2.80", tcp, app::err);
+                String nx = ns.exec(Duration.ofSeconds(15), "dig", "@10.78.0.2", "+time=5", "no-such.sealed.test", "A").stdout();
+                assertTrue(nx.contains("status: NXDOMAIN") && nx.contains("flags: qr aa"), nx + app.err());
+                assertTrue(app.err().contains("sealed"), "the appliance sealed itself after boot:\n" + app.err());
+                app.process().destroy();
+                assertTrue(app.process().waitFor(20, TimeUnit.SECONDS), app::err);
+                assertEquals(0, app.process().exitValue(), app::err);
+            }
+        }
+    }
+
     @Test
     void newProjectRunsAndItsTestPasses(@TempDir Path tmp) throws Exception {
         var created = co.morgana(tmp, Map.of(), Duration.ofSeconds(30), "new", "demo");
