@@ -4,13 +4,16 @@ import io.morgana.api.Ipv4Address;
 import io.morgana.api.Ipv4Prefix;
 import io.morgana.net.arp.Arp;
 import io.morgana.net.link.Link;
+import io.morgana.net.link.Offloads;
 import io.morgana.net.util.Counter;
 import io.morgana.net.util.Counters;
+import io.morgana.net.wire.Checksum;
 import io.morgana.net.wire.EthernetFrame;
 import io.morgana.net.wire.Ipv4Packet;
 import io.morgana.net.wire.Malformed;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -93,7 +96,7 @@ public final class Ipv4 implements Ipv4Service {
         txLoopback = counters.counter("ipv4.tx.loopback");
         arp.onFailure(this::unresolved);
         reassembler.onTimeout((src, dst, proto, id, tos, ttl, first) -> {
-            rx.set(src, dst, proto, tos, ttl, id, first, false);
+            rx.set(src, dst, proto, tos, ttl, id, first, false, false);
             errors.reassemblyTimedOut(rx);
         });
     }
@@ -174,9 +177,15 @@ public final class Ipv4 implements Ipv4Service {
     }
 
     /** An IPv4 datagram of {@code len} bytes at {@code off} in {@code b} (after the Ethernet header). */
-    public void receive(ByteBuffer b, int off, int len) { receive(b, off, len, false); }
+    public void receive(ByteBuffer b, int off, int len) { receive(b, off, len, false, false); }
 
-    private void receive(ByteBuffer b, int off, int len, boolean local) {
+    /**
+     * As {@link #receive(ByteBuffer, int, int)}, for a datagram whose transport checksum the link
+     * vouches for when {@code verified} ({@link Link.Receiver#receiveVerified}).
+     */
+    public void receive(ByteBuffer b, int off, int len, boolean verified) { receive(b, off, len, false, verified); }
+
+    private void receive(ByteBuffer b, int off, int len, boolean local, boolean verified) {
         Malformed m = view.wrap(b, off, len);
         if (m != null) {
             malformed[m.ordinal()].inc();
@@ -185,7 +194,7 @@ public final class Ipv4 implements Ipv4Service {
         int src = view.source(), dst = view.destination();
         if (local) {
             rxPackets.inc();
-            deliver(b, src, dst, false);
+            deliver(b, src, dst, false, false);
             return;
         }
         if (src == -1 || (src >>> 28) == 0xe || (src >>> 24) == 127 || (address != 0 && src == address)) {
@@ -199,10 +208,10 @@ public final class Ipv4 implements Ipv4Service {
             return;
         }
         rxPackets.inc();
-        deliver(b, src, dst, broadcast);
+        deliver(b, src, dst, broadcast, verified);
     }
 
-    private void deliver(ByteBuffer b, int src, int dst, boolean broadcast) {
+    private void deliver(ByteBuffer b, int src, int dst, boolean broadcast, boolean verified) {
         int proto = view.protocol();
         ByteBuffer data;
         int tos, ttl, id;
@@ -210,6 +219,7 @@ public final class Ipv4 implements Ipv4Service {
             data = reassembler.add(view, b, clock.getAsLong());
             if (reassembler.inFlight() > 0) wantTick.run();
             if (data == null) return;
+            verified = false; // the host checks whole datagrams, never fragments
             tos = reassembler.lastTos();
             ttl = reassembler.lastTtl();
             id = reassembler.lastIdentification();
@@ -220,7 +230,7 @@ public final class Ipv4 implements Ipv4Service {
             ttl = view.ttl();
             id = view.identification();
         }
-        rx.set(src, dst, proto, tos, ttl, id, data, broadcast);
+        rx.set(src, dst, proto, tos, ttl, id, data, broadcast, verified);
         IpProtocolHandler h = handlers[proto];
         if (h == null) {
             drops[Reason.UNKNOWN_PROTOCOL.ordinal()].inc();
@@ -242,13 +252,39 @@ public final class Ipv4 implements Ipv4Service {
     }
 
     @Override public SendStatus sendFrom(int source, int destination, int protocol, int length, int flags) {
-        SendStatus s = output(source, destination, protocol, length, flags);
+        return counted(output(source, destination, protocol, length, flags, NO_OFFLOAD));
+    }
+
+    @Override public Set<Link.Offload> offloads() { return link.offloads(); }
+
+    @Override public SendStatus sendOffloaded(int source, int destination, int protocol, int length, int flags, int segmentSize) {
+        if (protocol != PROTO_TCP && protocol != PROTO_UDP) throw new IllegalArgumentException("only TCP and UDP checksums are offloaded, not protocol " + protocol);
+        if (segmentSize > 0 && protocol != PROTO_TCP) throw new IllegalArgumentException("only TCP is segmented by the link");
+        return counted(output(source, destination, protocol, length, flags, Math.max(0, segmentSize)));
+    }
+
+    private SendStatus counted(SendStatus s) {
         if (s.ok()) txPackets.inc();
         else sendDrops[s.ordinal()].inc();
         return s;
     }
 
-    private SendStatus output(int source, int destination, int protocol, int length, int flags) {
+    /** {@code segmentSize} of {@link #output}: the transport checksum is complete, nothing for the link to do. */
+    private static final int NO_OFFLOAD = -1;
+
+    /** Fills in the partial checksum of the transport datagram in {@link #payload} (the link will not). */
+    private void completeChecksum(int protocol, int length) {
+        int field = protocol == PROTO_TCP ? 16 : 6;
+        if (length < field + 2) return;
+        int c = Checksum.compute(payload, 0, length, 0);
+        payload.putShort(field, (short) (protocol == PROTO_UDP && c == 0 ? 0xffff : c));
+    }
+
+    /**
+     * @param segmentSize {@link #NO_OFFLOAD}; 0: the link completes the checksum; more: it also
+     *                    cuts the datagram (a TCP super-segment) into segments of that payload
+     */
+    private SendStatus output(int source, int destination, int protocol, int length, int flags, int segmentSize) {
         if (length < 0 || length > MAX_PAYLOAD) return SendStatus.TOO_BIG;
         long dstMac;
         int nextHop = destination;
@@ -257,6 +293,7 @@ public final class Ipv4 implements Ipv4Service {
         } else if ((destination >>> 28) == 0xe) {
             dstMac = 0x01005e000000L | (destination & 0x7fffff);
         } else if ((destination >>> 24) == 127 || (address != 0 && destination == address)) {
+            if (segmentSize != NO_OFFLOAD) completeChecksum(protocol, length); // delivered whole: nothing to cut
             return loopback(source != 0 ? source : destination, destination, protocol, length, flags);
         } else {
             if (source == 0) return SendStatus.NO_ADDRESS;
@@ -268,16 +305,18 @@ public final class Ipv4 implements Ipv4Service {
             dstMac = -1;
         }
         int tos = (flags >>> TOS_SHIFT) & 0xff;
-        boolean df = (flags & DONT_FRAGMENT) != 0;
+        boolean df = (flags & DONT_FRAGMENT) != 0 || segmentSize > 0;
         int id = ident;
-        ident = (ident + 1) & 0xffff;
-        if (IP + length <= mtu) {
+        // A super-segment's segments take the identifications after its own (as the host numbers them).
+        ident = (ident + (segmentSize > 0 ? (length + segmentSize - 1) / segmentSize : 1)) & 0xffff;
+        if (IP + length <= mtu || segmentSize > 0) {
             EthernetFrame.writeHeader(tx, 0, 0, mac, EthernetFrame.TYPE_IPV4);
             Ipv4Packet.writeHeader(tx, ETH, tos, IP + length, id, df ? Ipv4Packet.FLAG_DF : 0, Ipv4Packet.DEFAULT_TTL,
                     protocol, source, destination);
-            return transmit(tx, ETH + IP + length, nextHop, dstMac);
+            return transmit(tx, ETH + IP + length, nextHop, dstMac, segmentSize);
         }
         if (df) return SendStatus.TOO_BIG;
+        if (segmentSize != NO_OFFLOAD) completeChecksum(protocol, length);
         int chunk = (mtu - IP) & ~7;
         SendStatus result = SendStatus.SENT;
         for (int off = 0; off < length; off += chunk) {
@@ -287,7 +326,7 @@ public final class Ipv4 implements Ipv4Service {
             Ipv4Packet.writeHeader(fragTx, ETH, tos, IP + n, id, (more ? Ipv4Packet.FLAG_MF : 0) | off / 8,
                     Ipv4Packet.DEFAULT_TTL, protocol, source, destination);
             fragTx.put(ETH + IP, payload, off, n);
-            SendStatus s = transmit(fragTx, ETH + IP + n, nextHop, dstMac);
+            SendStatus s = transmit(fragTx, ETH + IP + n, nextHop, dstMac, NO_OFFLOAD);
             txFragments.inc();
             if (!s.ok()) return s;
             if (s == SendStatus.QUEUED) result = s;
@@ -303,17 +342,26 @@ public final class Ipv4 implements Ipv4Service {
                 source, destination);
         b.put(IP, payload, 0, length);
         txLoopback.inc();
-        defer.execute(() -> receive(ByteBuffer.wrap(d), 0, d.length, true));
+        defer.execute(() -> receive(ByteBuffer.wrap(d), 0, d.length, true, false));
         return SendStatus.SENT;
     }
 
-    /** Sends a frame of {@code len} bytes at index 0 to {@code dstMac}, or resolves {@code nextHop} first. */
-    private SendStatus transmit(ByteBuffer frame, int len, int nextHop, long dstMac) {
+    /**
+     * Sends a frame of {@code len} bytes at index 0 to {@code dstMac}, or resolves {@code nextHop}
+     * first (ARP queues complete frames: an offloaded one is completed, and cut, in software).
+     */
+    private SendStatus transmit(ByteBuffer frame, int len, int nextHop, long dstMac, int segmentSize) {
         if (dstMac < 0) dstMac = arp.lookup(nextHop);
-        if (dstMac < 0) return arp.enqueue(nextHop, frame, len) ? SendStatus.QUEUED : SendStatus.QUEUE_FULL;
+        if (dstMac < 0) {
+            if (segmentSize == NO_OFFLOAD) return arp.enqueue(nextHop, frame, len) ? SendStatus.QUEUED : SendStatus.QUEUE_FULL;
+            frame.limit(len).position(0);
+            boolean queued = Offloads.segment(frame, segmentSize, f -> arp.enqueue(nextHop, f, f.remaining()));
+            frame.clear();
+            return queued ? SendStatus.QUEUED : SendStatus.QUEUE_FULL;
+        }
         EthernetFrame.putMac(frame, 0, dstMac);
         frame.limit(len).position(0);
-        boolean ok = link.send(frame);
+        boolean ok = segmentSize == NO_OFFLOAD ? link.send(frame) : link.sendOffloaded(frame, segmentSize);
         frame.clear();
         return ok ? SendStatus.SENT : SendStatus.LINK_DROPPED;
     }
@@ -333,9 +381,10 @@ public final class Ipv4 implements Ipv4Service {
     private static final class RxDatagram implements Ipv4Datagram {
         private int src, dst, proto, tos, ttl, id;
         private ByteBuffer data;
-        private boolean broadcast;
+        private boolean broadcast, verified;
 
-        void set(int src, int dst, int proto, int tos, int ttl, int id, ByteBuffer data, boolean broadcast) {
+        void set(int src, int dst, int proto, int tos, int ttl, int id, ByteBuffer data, boolean broadcast, boolean verified) {
+            this.verified = verified;
             this.src = src;
             this.dst = dst;
             this.proto = proto;
@@ -354,6 +403,7 @@ public final class Ipv4 implements Ipv4Service {
         @Override public int tos() { return tos; }
         @Override public ByteBuffer payload() { return data; }
         @Override public boolean broadcast() { return broadcast; }
+        @Override public boolean checksumVerified() { return verified; }
         @Override public int pseudoHeaderSum() { return Ipv4Service.pseudoHeaderSum(src, dst, proto, data.remaining()); }
     }
 }

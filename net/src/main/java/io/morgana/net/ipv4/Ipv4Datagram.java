@@ -39,6 +39,10 @@ public interface Ipv4Datagram {
      */
     int pseudoHeaderSum();
 
-    /** Whether the link already verified the transport checksum ({@link io.morgana.net.link.Link.Offload#RX_CHECKSUM}). */
+    /**
+     * Whether the link vouches for the transport checksum ({@link io.morgana.net.link.Link.Offload#RX_CHECKSUM}):
+     * then it must not be verified, as it may be partial (only the pseudo-header sum, from the
+     * host's own stack).
+     */
     default boolean checksumVerified() { return false; }
 }

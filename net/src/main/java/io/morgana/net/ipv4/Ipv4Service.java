@@ -1,6 +1,8 @@
 package io.morgana.net.ipv4;
 
+import io.morgana.net.link.Link;
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 /**
  * The IPv4 layer as a transport protocol (UDP, TCP, ICMP, DHCP's UDP) uses it. Loop thread only.
@@ -76,6 +78,27 @@ public interface Ipv4Service {
         if (n > b.capacity()) return SendStatus.TOO_BIG;
         if (payload != b) b.put(0, payload, payload.position(), n);
         return send(destination, protocol, n, flags);
+    }
+
+    /**
+     * What the link does for transports ({@link Link#offloads()}): with
+     * {@link Link.Offload#TX_CHECKSUM} a transport may leave its checksum to the link through
+     * {@link #sendOffloaded}, with {@link Link.Offload#TSO} TCP may hand over super-segments.
+     */
+    default Set<Link.Offload> offloads() { return Set.of(); }
+
+    /**
+     * Sends {@code length} bytes written at index 0 of {@link #payloadBuffer()} (a TCP or UDP
+     * datagram from {@code source}) whose checksum field holds only the pseudo-header sum
+     * ({@link #pseudoHeaderSum} for the whole length), for the link to complete. With
+     * {@code segmentSize > 0} it is a TCP super-segment of up to {@link #MAX_PAYLOAD} bytes that
+     * the link cuts into segments of {@code segmentSize} payload bytes, each within the MTU; the
+     * datagram goes out with DF whatever {@code flags} say. Where the link cannot (a datagram to
+     * ourselves, a next hop still being resolved) the layer completes and cuts in software. Use it
+     * only as {@link #offloads()} allow.
+     */
+    default SendStatus sendOffloaded(int source, int destination, int protocol, int length, int flags, int segmentSize) {
+        throw new UnsupportedOperationException("this IPv4 layer offers no offloads");
     }
 
     /**

@@ -18,19 +18,38 @@ public final class CountingLink extends LinkFilter {
     }
 
     @Override protected void onReceive(ByteBuffer frame) {
+        countIn(frame);
+        upper.receive(frame);
+    }
+
+    @Override protected void onReceiveVerified(ByteBuffer frame, boolean partial) {
+        countIn(frame);
+        upper.receiveVerified(frame, partial);
+    }
+
+    private void countIn(ByteBuffer frame) {
         rxFrames.inc();
         rxBytes.add(frame.remaining());
-        upper.receive(frame);
     }
 
     @Override public boolean send(ByteBuffer frame) {
         int n = frame.remaining();
-        if (inner.send(frame)) {
+        return countOut(inner.send(frame), n);
+    }
+
+    /** A super-segment counts as one frame here; the link's own counters see what it cut it into. */
+    @Override public boolean sendOffloaded(ByteBuffer frame, int segmentSize) {
+        int n = frame.remaining();
+        return countOut(inner.sendOffloaded(frame, segmentSize), n);
+    }
+
+    private boolean countOut(boolean sent, int bytes) {
+        if (sent) {
             txFrames.inc();
-            txBytes.add(n);
-            return true;
+            txBytes.add(bytes);
+        } else {
+            txDrop.inc();
         }
-        txDrop.inc();
-        return false;
+        return sent;
     }
 }

@@ -5,12 +5,15 @@ import io.morgana.net.util.Counter;
 import io.morgana.net.util.Counters;
 import io.morgana.runtime.EventLoop;
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
  * Middleware that drops, duplicates, reorders and corrupts frames and limits the rate, in both
  * directions, with seeded randomness so that a run can be repeated ({@code --link-drop},
- * {@code --link-seed}, …). Counts what it did under {@code link.fault.*}. Loop thread only.
+ * {@code --link-seed}, …). Counts what it did under {@code link.fault.*}. Loop thread only. It
+ * offers the stack no offloads, whatever the link below does: the stack then sends and verifies
+ * every frame itself, so a run stays exact and a corrupted frame is caught.
  */
 public final class FaultInjector extends LinkFilter {
     private static final long REORDER_HOLD_NANOS = 5_000_000L;
@@ -41,10 +44,24 @@ public final class FaultInjector extends LinkFilter {
 
     @Override protected void onReceive(ByteBuffer frame) { up.pass(frame); }
 
+    /** Frames pass up as if unverified (checksums completed), so that corruption is caught above. */
+    @Override protected void onReceiveVerified(ByteBuffer frame, boolean partial) {
+        if (partial) Offloads.completeChecksum(frame);
+        up.pass(frame);
+    }
+
     @Override public boolean send(ByteBuffer frame) {
         down.pass(frame);
         return true;
     }
+
+    /** Never called by a stack above (no offloads offered); done in software if it is. */
+    @Override public boolean sendOffloaded(ByteBuffer frame, int segmentSize) {
+        return Offloads.sendInSoftware(this, frame, segmentSize);
+    }
+
+    /** None: the faults apply frame by frame to what would be on the wire, as in a simulation. */
+    @Override public Set<Offload> offloads() { return Set.of(); }
 
     /** One direction's state: its token bucket and the frame held back for reordering. */
     private final class Direction {

@@ -45,8 +45,22 @@ public interface Link extends AutoCloseable {
     boolean send(ByteBuffer frame);
 
     /**
-     * What the link does for the stack (checksums, segmentation), so that a later driver with
-     * {@code IFF_VNET_HDR} can say so. Empty: the stack does everything.
+     * Sends a frame whose work the stack left to the link, as {@link #offloads()} allowed: an
+     * IPv4 TCP or UDP frame whose transport checksum field holds only the pseudo-header sum (a
+     * <em>partial</em> checksum, see {@link Offloads}) for the link to complete
+     * ({@link Offload#TX_CHECKSUM}); with {@code segmentSize > 0}, a TCP super-segment longer than
+     * the MTU for the link to cut into segments of that many payload bytes ({@link Offload#TSO}).
+     * Same rules as {@link #send}. The default does both in software ({@link Offloads}), so a
+     * link that offers nothing still sends what a kernel would have.
+     */
+    default boolean sendOffloaded(ByteBuffer frame, int segmentSize) {
+        return Offloads.sendInSoftware(this, frame, segmentSize);
+    }
+
+    /**
+     * What the link does for the stack (checksums, segmentation). Empty: the stack does
+     * everything and never calls {@link #sendOffloaded}. Middleware that changes frames (the
+     * fault injector) offers none, so that what it does stays exact.
      */
     default Set<Offload> offloads() { return Set.of(); }
 
@@ -63,6 +77,19 @@ public interface Link extends AutoCloseable {
         void receive(ByteBuffer frame);
 
         /**
+         * A frame whose IPv4 transport checksum the link vouches for ({@link Offload#RX_CHECKSUM}):
+         * the host verified it, or the frame comes from the host's own stack and never crossed a
+         * wire, in which case ({@code partial}) its checksum field holds only the pseudo-header
+         * sum. Such a frame may be a TCP super-segment longer than the MTU (the host's TSO). The
+         * default completes a partial checksum and passes the frame to {@link #receive}, so a
+         * receiver that verifies everything still sees a correct frame.
+         */
+        default void receiveVerified(ByteBuffer frame, boolean partial) {
+            if (partial) Offloads.completeChecksum(frame);
+            receive(frame);
+        }
+
+        /**
          * The end of a batch of frames delivered back to back (a driver that read several frames
          * in one wake-up calls this after the last), so a layer may coalesce its answers (e.g.
          * one TCP ACK for several segments). Optional for drivers.
@@ -72,11 +99,11 @@ public interface Link extends AutoCloseable {
 
     /** Work a link can take off the stack. */
     enum Offload {
-        /** Received frames' IPv4/TCP/UDP checksums were verified by the link. */
+        /** Received frames may come through {@link Receiver#receiveVerified}. */
         RX_CHECKSUM,
-        /** The link computes transport checksums of sent frames. */
+        /** The link completes partial transport checksums of frames given to {@link #sendOffloaded}. */
         TX_CHECKSUM,
-        /** The link segments large TCP sends. */
+        /** The link cuts TCP super-segments given to {@link #sendOffloaded} (up to 64 KiB) into segments. */
         TSO
     }
 }

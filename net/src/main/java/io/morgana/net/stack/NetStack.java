@@ -209,7 +209,9 @@ public final class NetStack implements Stack, AutoCloseable {
         }
         loop.execute(() -> {
             link.start(loop, new Link.Receiver() {
-                @Override public void receive(ByteBuffer frame) { onFrame(frame); }
+                @Override public void receive(ByteBuffer frame) { onFrame(frame, false); }
+
+                @Override public void receiveVerified(ByteBuffer frame, boolean partial) { onFrame(frame, true); }
 
                 @Override public void endOfBatch() {
                     try {
@@ -225,7 +227,8 @@ public final class NetStack implements Stack, AutoCloseable {
         return this;
     }
 
-    private void onFrame(ByteBuffer frame) {
+    /** @param verified the link vouches for the transport checksum (it may be partial: never verify it then) */
+    private void onFrame(ByteBuffer frame, boolean verified) {
         try {
             frame.order(ByteOrder.BIG_ENDIAN);
             int off = frame.position(), len = frame.remaining();
@@ -239,7 +242,7 @@ public final class NetStack implements Stack, AutoCloseable {
                 return;
             }
             switch (eth.etherType()) {
-                case EthernetFrame.TYPE_IPV4 -> ipv4.receive(frame, eth.payloadOffset(), eth.payloadLength());
+                case EthernetFrame.TYPE_IPV4 -> ipv4.receive(frame, eth.payloadOffset(), eth.payloadLength(), verified);
                 case EthernetFrame.TYPE_ARP -> arp.receive(frame, eth.payloadOffset(), eth.payloadLength());
                 default -> drops[Reason.UNKNOWN_TYPE.ordinal()].inc();
             }

@@ -20,6 +20,18 @@ public final class TcpChecksum {
         return (int) (~sum & 0xffff);
     }
 
+    /**
+     * Writes into the checksum field the folded, not complemented, pseudo-header sum for a
+     * segment of {@code len} bytes: a partial checksum, for a link that completes it
+     * ({@code io.morgana.net.link.Link.Offload#TX_CHECKSUM}).
+     */
+    public static void fillPartial(int srcIp, int dstIp, byte[] segment, int off, int len) {
+        long sum = (srcIp >>> 16) + (srcIp & 0xffff) + (dstIp >>> 16) + (dstIp & 0xffff) + 6 + len;
+        while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
+        segment[off + 16] = (byte) (sum >>> 8);
+        segment[off + 17] = (byte) sum;
+    }
+
     /** Writes the checksum field of a segment whose checksum field is zero. */
     public static void fill(int srcIp, int dstIp, byte[] segment, int off, int len) {
         int c = compute(srcIp, dstIp, segment, off, len);

@@ -839,10 +839,10 @@ public final class TcpConnection {
         if (available > 0) {
             int wndRoom = sndUna + sndWnd - sndNxt;
             int room = Math.min(wndRoom, cwndRoom);
-            int len = Math.min(Math.min(available, smss), room);
+            int len = Math.min(Math.min(available, maxSegment()), room);
             if (len <= 0) return 0;
             boolean idle = sndNxt == sndUna;
-            boolean ok = len == smss
+            boolean ok = len >= smss
                     || Seq.lt(sndNxt, sndMax)
                     || (len == available && (noDelay || idle || finQueued))
                     || (idle && room < Math.min(available, smss))
@@ -879,6 +879,14 @@ public final class TcpConnection {
         if (rtoAt == NEVER) rtoAt = now + currentRto();
     }
 
+    /**
+     * The most data one new segment carries: SMSS, or with the link's segmentation offload a
+     * super-segment of whole SMSS (the link cuts it into full segments and a tail).
+     */
+    private int maxSegment() {
+        return engine.segmentationOffload() ? Math.max(smss, TcpEngine.MAX_SUPER_PAYLOAD / smss * smss) : smss;
+    }
+
     private void retransmit(long now, int seq, int len) {
         rxtMark = sndMax;
         int dataLen = Math.max(0, Math.min(len, bufSeq + sendBuf.size() - seq));
@@ -913,7 +921,7 @@ public final class TcpConnection {
         TcpHeader h = new TcpHeader(localPort, remotePort, seq, hasAck ? rn : 0, flags, window, 0,
                 syn ? ourMss : -1, syn && offerWs ? rcvWscale : -1, syn && offerSack, ts, tsNow(now),
                 hasAck ? tsRecent : 0, sack, 0);
-        engine.transmit(this, h, sendBuf, bufOffset, len);
+        engine.transmit(this, h, sendBuf, bufOffset, len, smss);
         segsOut++;
         if (hasAck) {
             lastAckSent = rn;

@@ -36,7 +36,19 @@ public final class TcpEngine {
     /** Where segments go: the IPv4 layer (protocol 6). The buffer is only valid during the call. */
     public interface Output {
         void send(int srcIp, int dstIp, byte[] segment, int off, int len);
+
+        /**
+         * A segment with a partial checksum (pseudo-header sum only) for the link to complete;
+         * with {@code segmentSize > 0} a super-segment for it to cut into segments of that
+         * payload. Called only after {@link #offloads} turned offloads on.
+         */
+        default void sendOffloaded(int srcIp, int dstIp, byte[] segment, int off, int len, int segmentSize) {
+            throw new UnsupportedOperationException("this output takes no offloaded segments");
+        }
     }
+
+    /** Largest payload of a super-segment: an IPv4 datagram of 65,535 bytes with a 20-byte IP and a 60-byte TCP header. */
+    static final int MAX_SUPER_PAYLOAD = 65_535 - 20 - 60;
 
     record Key(int localIp, int localPort, int remoteIp, int remotePort) {}
 
@@ -58,6 +70,7 @@ public final class TcpEngine {
     private final Counter connectionGauge;
     private final int[] portTable = new int[256];
     private final byte[] tx = new byte[65536 + 64];
+    private boolean checksumOffload, segmentationOffload;
     private long challengeWindow = Long.MIN_VALUE;
     private int challengeCount;
     private long lastNow;
@@ -77,6 +90,21 @@ public final class TcpEngine {
     }
 
     public TcpConfig config() { return config; }
+
+    /**
+     * What the link below does for TCP (call before the first segment): with {@code checksum}
+     * data and ACK segments go out with partial checksums through {@link Output#sendOffloaded};
+     * with {@code segmentation} too, connections build super-segments of whole SMSS up to
+     * {@link #MAX_SUPER_PAYLOAD} bytes of new data for the link to cut (TSO). Retransmissions
+     * stay one SMSS.
+     */
+    public void offloads(boolean checksum, boolean segmentation) {
+        checksumOffload = checksum;
+        segmentationOffload = checksum && segmentation;
+    }
+
+    /** Whether connections may build super-segments. */
+    boolean segmentationOffload() { return segmentationOffload; }
     BufferBudget budget() { return budget; }
     long lastNow() { return lastNow; }
 
@@ -173,10 +201,17 @@ public final class TcpEngine {
     // ---------------------------------------------------------------- input
 
     /** One TCP segment from the IPv4 layer (already addressed to us). Never throws for bad input. */
-    public void receive(long now, int srcIp, int dstIp, byte[] b, int off, int len) {
+    public void receive(long now, int srcIp, int dstIp, byte[] b, int off, int len) { receive(now, srcIp, dstIp, b, off, len, false); }
+
+    /**
+     * As {@link #receive(long, int, int, byte[], int, int)}; with {@code checksumVerified} the link
+     * vouched for the checksum (it may be partial, and the segment longer than the MSS: the host's
+     * TSO), so it is not checked.
+     */
+    public void receive(long now, int srcIp, int dstIp, byte[] b, int off, int len, boolean checksumVerified) {
         lastNow = now;
         count("tcp.rx.segments");
-        String problem = TcpHeader.problem(srcIp, dstIp, b, off, len);
+        String problem = TcpHeader.problem(srcIp, dstIp, b, off, len, checksumVerified);
         if (problem != null) {
             count("tcp.rx.drop." + problem);
             return;
@@ -350,12 +385,19 @@ public final class TcpEngine {
 
     // ---------------------------------------------------------------- output
 
-    void transmit(TcpConnection c, TcpHeader h, SendBuffer data, int dataOffset, int len) {
+    /** Sends a segment; more than {@code smss} bytes of data only with segmentation offload (a super-segment). */
+    void transmit(TcpConnection c, TcpHeader h, SendBuffer data, int dataOffset, int len, int smss) {
         int hl = h.encode(tx, 0);
         if (len > 0) data.copy(dataOffset, tx, hl, len);
-        TcpChecksum.fill(c.localIp, c.remoteIp, tx, 0, hl + len);
         count("tcp.tx.segments");
-        out.send(c.localIp, c.remoteIp, tx, 0, hl + len);
+        if (checksumOffload) {
+            TcpChecksum.fillPartial(c.localIp, c.remoteIp, tx, 0, hl + len);
+            if (len > smss) count("tcp.tx.super-segments");
+            out.sendOffloaded(c.localIp, c.remoteIp, tx, 0, hl + len, len > smss ? smss : 0);
+        } else {
+            TcpChecksum.fill(c.localIp, c.remoteIp, tx, 0, hl + len);
+            out.send(c.localIp, c.remoteIp, tx, 0, hl + len);
+        }
     }
 
     private void transmitRaw(int src, int dst, TcpHeader h) {

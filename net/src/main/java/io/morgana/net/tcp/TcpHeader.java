@@ -21,11 +21,14 @@ public record TcpHeader(int srcPort, int dstPort, int seq, int ack, int flags, i
     public boolean has(int flag) { return (flags & flag) != 0; }
 
     /** Why bytes are not a TCP segment we accept, or {@code null} when they are (lengths, data offset, checksum, options). */
-    public static String problem(int srcIp, int dstIp, byte[] b, int off, int len) {
+    public static String problem(int srcIp, int dstIp, byte[] b, int off, int len) { return problem(srcIp, dstIp, b, off, len, false); }
+
+    /** As {@link #problem(int, int, byte[], int, int)}; the checksum is left alone when the link vouched for it. */
+    public static String problem(int srcIp, int dstIp, byte[] b, int off, int len, boolean checksumVerified) {
         if (len < MIN_LENGTH) return "truncated";
         int dataOffset = (b[off + 12] & 0xf0) >>> 2;
         if (dataOffset < MIN_LENGTH || dataOffset > len) return "bad-data-offset";
-        if (!TcpChecksum.valid(srcIp, dstIp, b, off, len)) return "bad-checksum";
+        if (!checksumVerified && !TcpChecksum.valid(srcIp, dstIp, b, off, len)) return "bad-checksum";
         if ((b[off] == 0 && b[off + 1] == 0) || (b[off + 2] == 0 && b[off + 3] == 0)) return "port-zero";
         return optionsProblem(b, off + MIN_LENGTH, off + dataOffset);
     }

@@ -12,6 +12,7 @@ import io.morgana.net.ipv4.IpProtocolHandler;
 import io.morgana.net.ipv4.Ipv4Datagram;
 import io.morgana.net.ipv4.Ipv4Service;
 import io.morgana.net.ipv4.SendStatus;
+import io.morgana.net.link.Link;
 import io.morgana.net.stack.NetStack;
 import io.morgana.net.stack.TcpFactory;
 import io.morgana.net.util.Counters;
@@ -67,15 +68,25 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
     public TcpService(EventLoop loop, Ipv4Service ip, Random random, TcpConfig config, Counters counters) {
         this.loop = loop;
         this.ip = ip;
-        this.engine = new TcpEngine(config, random, this::output, counters);
+        this.engine = new TcpEngine(config, random, new TcpEngine.Output() {
+            @Override public void send(int src, int dst, byte[] seg, int off, int len) { output(src, dst, seg, off, len, -1); }
+
+            @Override public void sendOffloaded(int src, int dst, byte[] seg, int off, int len, int segmentSize) {
+                output(src, dst, seg, off, len, segmentSize);
+            }
+        }, counters);
+        var offloads = ip.offloads();
+        engine.offloads(offloads.contains(Link.Offload.TX_CHECKSUM), offloads.contains(Link.Offload.TSO));
     }
 
     // ---------------------------------------------------------------- loop side
 
-    private void output(int src, int dst, byte[] seg, int off, int len) {
+    /** @param segmentSize -1: a complete segment; else an offloaded one ({@link Ipv4Service#sendOffloaded}) */
+    private void output(int src, int dst, byte[] seg, int off, int len, int segmentSize) {
         ByteBuffer b = ip.payloadBuffer();
         b.put(0, seg, off, len);
-        SendStatus s = src == ip.address() ? ip.send(dst, Ipv4Service.PROTO_TCP, len, Ipv4Service.DONT_FRAGMENT)
+        SendStatus s = segmentSize >= 0 ? ip.sendOffloaded(src, dst, Ipv4Service.PROTO_TCP, len, Ipv4Service.DONT_FRAGMENT, segmentSize)
+                : src == ip.address() ? ip.send(dst, Ipv4Service.PROTO_TCP, len, Ipv4Service.DONT_FRAGMENT)
                 : ip.sendFrom(src, dst, Ipv4Service.PROTO_TCP, len, Ipv4Service.DONT_FRAGMENT);
         if (s == SendStatus.TOO_BIG) {
             // Our own MTU (or a cached path MTU) is below the segment: react as to frag-needed, after this call.
@@ -95,11 +106,12 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         }
         ByteBuffer p = d.payload();
         int len = p.remaining();
+        boolean verified = d.checksumVerified();
         if (p.hasArray()) {
-            engine.receive(loop.nanoTime(), d.source(), d.destination(), p.array(), p.arrayOffset() + p.position(), len);
+            engine.receive(loop.nanoTime(), d.source(), d.destination(), p.array(), p.arrayOffset() + p.position(), len, verified);
         } else {
             p.get(p.position(), rx, 0, len);
-            engine.receive(loop.nanoTime(), d.source(), d.destination(), rx, 0, len);
+            engine.receive(loop.nanoTime(), d.source(), d.destination(), rx, 0, len, verified);
         }
         armTimer();
     }
