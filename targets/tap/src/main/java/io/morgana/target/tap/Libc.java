@@ -28,6 +28,9 @@ final class Libc {
     static final long TUNSETIFF = 0x400454caL;
     static final long TUNSETPERSIST = 0x400454cbL;
     static final short IFF_TAP = 0x0002, IFF_NO_PI = 0x1000, IFF_VNET_HDR = 0x4000;
+    static final long TUNSETOFFLOAD = 0x400454d0L;   // _IOW('T', 208, unsigned int), the flags passed by value
+    static final long TUNSETVNETHDRSZ = 0x400454d8L; // _IOW('T', 216, int), through a pointer
+    static final int TUN_F_CSUM = 0x01, TUN_F_TSO4 = 0x02;
     // <linux/sockios.h>, <net/if.h>
     static final long SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914, SIOCGIFMTU = 0x8921;
     static final short IFF_UP = 0x1, IFF_RUNNING = 0x40;
@@ -50,6 +53,12 @@ final class Libc {
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO);
     private static final MethodHandle IOCTL =
             bind("ioctl", FunctionDescriptor.of(INT, INT, LONG, PTR), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_VALUE =
+            bind("ioctl", FunctionDescriptor.of(INT, INT, LONG, LONG), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle WRITEV = bind("writev", FunctionDescriptor.of(LONG, INT, PTR, INT), ERRNO);
+    // A short call that never blocks (the descriptor is non-blocking) and may write into a Java array.
+    private static final MethodHandle READ_CRITICAL =
+            bind("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO, Linker.Option.critical(true));
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(INT, INT, INT, INT), ERRNO);
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(INT, PTR, LONG, INT), ERRNO);
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(INT, INT, INT), ERRNO);
@@ -78,6 +87,36 @@ final class Libc {
     static long read(MemorySegment capture, int fd, MemorySegment buf, long len) {
         try {
             return (long) READ.invokeExact(capture, fd, buf, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * {@code read(2)} into a heap segment (a Java array) without copying through native memory:
+     * a critical call, for non-blocking descriptors only.
+     */
+    static long readIntoHeap(MemorySegment capture, int fd, MemorySegment heap, long len) {
+        try {
+            return (long) READ_CRITICAL.invokeExact(capture, fd, heap, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code writev(2)} of {@code count} {@code struct iovec} (base, length: 16 bytes each) at {@code iov}. */
+    static long writev(MemorySegment capture, int fd, MemorySegment iov, int count) {
+        try {
+            return (long) WRITEV.invokeExact(capture, fd, iov, count);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code ioctl(2)} whose argument is a value, not a pointer ({@code TUNSETOFFLOAD}). */
+    static int ioctlValue(MemorySegment capture, int fd, long request, long value) {
+        try {
+            return (int) IOCTL_VALUE.invokeExact(capture, fd, request, value);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -18,9 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * it (on a short-lived platform thread switched with {@code setns(2)}); the descriptor then works
  * from any thread, so the stack stays in this process while the kernel side lives in the namespace.
  *
- * <p>Flags are {@code IFF_TAP | IFF_NO_PI}: frames carry no packet-information prefix. The offload
- * header of {@code IFF_VNET_HDR} is left for later: {@link #vnetHeaderLength()} is 0 today and the
- * link skips that many bytes, so turning it on is local to this class and the link.
+ * <p>Flags are {@code IFF_TAP | IFF_NO_PI}: frames carry no packet-information prefix. With
+ * offloads (the default) also {@code IFF_VNET_HDR}: every frame read or written is preceded by a
+ * {@link VirtioNetHeader} ({@code TUNSETVNETHDRSZ} 12), and {@code TUNSETOFFLOAD} with
+ * {@code TUN_F_CSUM | TUN_F_TSO4} lets the kernel hand us frames with partial checksums and TCP
+ * super-segments up to 64 KiB (its TSO towards us), while we may write such frames too (the
+ * kernel completes and cuts them). {@link #offloads()} says whether that is on.
  *
  * <p>Thread rules: {@link #read} from one reader thread, {@link #write} from one writer (the event
  * loop); {@link #close} from any thread wakes a reader blocked in {@link #awaitReadable}.
@@ -35,19 +38,22 @@ public final class TapDevice implements AutoCloseable {
     private final int controlSocket;
     private final int wakeFd;
     private final boolean created;
+    private final boolean offloads;
     private final Arena arena = Arena.ofAuto(); // freed once the device is unreachable
     private final MemorySegment rxCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
     private final MemorySegment txCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
     private final MemorySegment pollFds = arena.allocate(16);
     private final MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
+    private final MemorySegment txIov = arena.allocate(32, 8);
     private volatile boolean closed;
 
-    private TapDevice(String name, int fd, int controlSocket, int wakeFd, boolean created) {
+    private TapDevice(String name, int fd, int controlSocket, int wakeFd, boolean created, boolean offloads) {
         this.name = name;
         this.fd = fd;
         this.controlSocket = controlSocket;
         this.wakeFd = wakeFd;
         this.created = created;
+        this.offloads = offloads;
         pollFds.set(ValueLayout.JAVA_INT, 0, fd);
         pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
         pollFds.set(ValueLayout.JAVA_INT, 8, wakeFd);
@@ -62,17 +68,23 @@ public final class TapDevice implements AutoCloseable {
      * @throws BootException NOPERM without the privilege or {@code /dev/net/tun}; OSERR when the
      *     interface is busy or not a TAP; USAGE for a bad name or namespace
      */
-    public static TapDevice open(String name, String netns) throws BootException {
+    public static TapDevice open(String name, String netns) throws BootException { return open(name, netns, true); }
+
+    /**
+     * As {@link #open(String, String)}; {@code offloads} false opens without {@code IFF_VNET_HDR}
+     * (one plain frame per read and write, every checksum ours: {@code --tap-offload=false}).
+     */
+    public static TapDevice open(String name, String netns, boolean offloads) throws BootException {
         if (name == null || !name.matches("[A-Za-z0-9_.:-]{1,15}")) {
             throw new BootException(BootException.USAGE,
                     "--interface: '" + name + "' is not an interface name (1..15 characters, e.g. tap0)");
         }
-        if (netns == null) return openHere(name);
+        if (netns == null) return openHere(name, offloads);
         // setns(2) changes the calling thread only; do it on a thread of our own that ends after.
         AtomicReference<Object> result = new AtomicReference<>();
         Thread t = Thread.ofPlatform().name("tap-open-" + name).start(() -> {
             try {
-                result.set(openIn(name, netns));
+                result.set(openIn(name, netns, offloads));
             } catch (BootException | RuntimeException e) {
                 result.set(e);
             }
@@ -91,7 +103,7 @@ public final class TapDevice implements AutoCloseable {
         };
     }
 
-    private static TapDevice openIn(String name, String netns) throws BootException {
+    private static TapDevice openIn(String name, String netns, boolean offloads) throws BootException {
         Path path = netns.contains("/") ? Path.of(netns) : Path.of("/var/run/netns", netns);
         if (!Files.exists(path)) {
             throw new BootException(BootException.USAGE, "--netns: no network namespace " + path + " (see 'ip netns list')");
@@ -110,11 +122,11 @@ public final class TapDevice implements AutoCloseable {
             } finally {
                 Libc.close(nsFd);
             }
-            return openHere(name); // this thread ends right after, so it need not switch back
+            return openHere(name, offloads); // this thread ends right after, so it need not switch back
         }
     }
 
-    private static TapDevice openHere(String name) throws BootException {
+    private static TapDevice openHere(String name, boolean offloads) throws BootException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cap = a.allocate(Libc.CAPTURE_LAYOUT);
             int sock = Libc.socket(cap, Libc.AF_INET, Libc.SOCK_DGRAM, 0);
@@ -130,12 +142,23 @@ public final class TapDevice implements AutoCloseable {
                 throw new BootException(BootException.NOPERM, "tap: " + why + " — " + PRIVILEGE_FIX);
             }
             MemorySegment ifr = Libc.ifreq(a, name);
-            ifr.set(ValueLayout.JAVA_SHORT, Libc.IFNAMSIZ, (short) (Libc.IFF_TAP | Libc.IFF_NO_PI));
+            ifr.set(ValueLayout.JAVA_SHORT, Libc.IFNAMSIZ, (short) (Libc.IFF_TAP | Libc.IFF_NO_PI | (offloads ? Libc.IFF_VNET_HDR : 0)));
             if (Libc.ioctl(cap, fd, Libc.TUNSETIFF, ifr) < 0) {
                 int e = Libc.errno(cap);
                 Libc.close(fd);
                 Libc.close(sock);
                 throw attachError(e, name, existed);
+            }
+            if (offloads) {
+                MemorySegment size = a.allocateFrom(ValueLayout.JAVA_INT, VirtioNetHeader.LENGTH);
+                if (Libc.ioctl(cap, fd, Libc.TUNSETVNETHDRSZ, size) < 0
+                        || Libc.ioctlValue(cap, fd, Libc.TUNSETOFFLOAD, Libc.TUN_F_CSUM | Libc.TUN_F_TSO4) < 0) {
+                    int e = Libc.errno(cap);
+                    Libc.close(fd);
+                    Libc.close(sock);
+                    throw new BootException(BootException.OSERR, "tap: the kernel refused the offload settings of " + name
+                            + " (TUNSETVNETHDRSZ/TUNSETOFFLOAD: " + Libc.strerror(e) + "); run with --tap-offload=false");
+                }
             }
             int wake = Libc.eventfd(cap, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
             if (wake < 0) {
@@ -143,7 +166,7 @@ public final class TapDevice implements AutoCloseable {
                 Libc.close(sock);
                 throw new BootException(BootException.OSERR, "cannot create an eventfd: " + Libc.strerror(Libc.errno(cap)));
             }
-            TapDevice d = new TapDevice(name, fd, sock, wake, !existed);
+            TapDevice d = new TapDevice(name, fd, sock, wake, !existed, offloads);
             if (!existed) d.setUp(); // a device we made has no one else to bring it up
             return d;
         }
@@ -170,8 +193,11 @@ public final class TapDevice implements AutoCloseable {
     /** Whether this open created the interface (it goes away at {@link #close}). */
     public boolean created() { return created; }
 
-    /** Bytes of offload header before each frame ({@code IFF_VNET_HDR}); 0 until that is enabled. */
-    public int vnetHeaderLength() { return 0; }
+    /** Bytes of offload header before each frame read or written: {@link VirtioNetHeader#LENGTH} with offloads, else 0. */
+    public int vnetHeaderLength() { return offloads ? VirtioNetHeader.LENGTH : 0; }
+
+    /** Whether frames carry a {@link VirtioNetHeader} and the kernel takes checksum and segmentation offload. */
+    public boolean offloads() { return offloads; }
 
     /** The interface's MTU as the kernel has it (IP bytes per frame, without the Ethernet header). */
     public int mtu() {
@@ -206,12 +232,15 @@ public final class TapDevice implements AutoCloseable {
     }
 
     /**
-     * Reads one frame into {@code buf} (native memory). Returns its length, 0 when none is waiting,
-     * or -1 once closed. A frame longer than {@code buf} is truncated by the kernel.
+     * Reads one frame (after its {@link #vnetHeaderLength()} bytes of header) into {@code buf},
+     * native memory or a Java array's segment (read straight into the array). Returns the length
+     * read, header included, 0 when none is waiting, or -1 once closed. A frame longer than
+     * {@code buf} is truncated by the kernel.
      */
     public int read(MemorySegment buf) {
         while (!closed) {
-            long n = Libc.read(rxCapture, fd, buf, buf.byteSize());
+            long n = buf.isNative() ? Libc.read(rxCapture, fd, buf, buf.byteSize())
+                    : Libc.readIntoHeap(rxCapture, fd, buf, buf.byteSize());
             if (n >= 0) return (int) n;
             int e = Libc.errno(rxCapture);
             if (e == Libc.EAGAIN) return 0;
@@ -241,14 +270,32 @@ public final class TapDevice implements AutoCloseable {
     }
 
     /**
-     * Writes one frame from native memory. Returns false when the kernel queue is full or the
-     * interface is down (the frame is dropped, as a NIC would) or the device is closed.
+     * Writes one frame from native memory, its {@link #vnetHeaderLength()} bytes of header
+     * included. Returns false when the kernel queue is full or the interface is down (the frame is
+     * dropped, as a NIC would), the kernel refused the frame, or the device is closed.
      */
     public boolean write(MemorySegment frame, int length) {
         if (closed) return false;
         while (true) {
             long n = Libc.write(txCapture, fd, frame, length);
             if (n == length) return true;
+            if (n >= 0 || Libc.errno(txCapture) != Libc.EINTR) return false;
+        }
+    }
+
+    /**
+     * Writes a {@link VirtioNetHeader} and the frame after it, both native memory, in one
+     * {@code writev(2)} (no copy to join them). Same results as {@link #write}. Writer thread only.
+     */
+    public boolean write(MemorySegment header, MemorySegment frame, int length) {
+        if (closed) return false;
+        txIov.set(ValueLayout.ADDRESS, 0, header);
+        txIov.set(ValueLayout.JAVA_LONG, 8, VirtioNetHeader.LENGTH);
+        txIov.set(ValueLayout.ADDRESS, 16, frame);
+        txIov.set(ValueLayout.JAVA_LONG, 24, length);
+        while (true) {
+            long n = Libc.writev(txCapture, fd, txIov, 2);
+            if (n == VirtioNetHeader.LENGTH + length) return true;
             if (n >= 0 || Libc.errno(txCapture) != Libc.EINTR) return false;
         }
     }

@@ -5,9 +5,10 @@ import io.morgana.net.link.Link;
 import io.morgana.runtime.EventLoop;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,33 +18,53 @@ import java.util.concurrent.atomic.AtomicLong;
  * A {@link Link} over a {@link TapDevice}.
  *
  * <p>Receive: a platform reader thread waits in {@code poll(2)}, then reads frames (one
- * {@code read(2)} each, until the queue is empty) into a fixed pool of off-heap slots and hands
- * them to the event loop through a bounded ready queue; one posted task drains every ready slot,
- * calls the receiver for each, then {@link Receiver#endOfBatch()}, and returns the slots to the
- * pool. No allocation per frame. When the stack falls behind and the pool is empty, the reader
- * stops reading: the kernel's TAP queue fills and the kernel drops (visible as tx drops of the
- * host interface), which is where a NIC would drop too.
+ * {@code read(2)} each, until the queue is empty) into a fixed pool of slots and hands them to the
+ * event loop through a bounded ready queue; one posted task drains every ready slot, calls the
+ * receiver for each, then {@link Receiver#endOfBatch()}, and returns the slots to the pool. No
+ * allocation per frame. When the stack falls behind and the pool is empty, the reader stops
+ * reading: the kernel's TAP queue fills and the kernel drops (visible as tx drops of the host
+ * interface), which is where a NIC would drop too.
+ *
+ * <p>With the device's offloads ({@link TapDevice#offloads()}) the slots are Java arrays of 64 KiB
+ * and more, read into directly (the TCP layer then parses the array in place: one copy less), since
+ * the kernel hands us TCP super-segments up to 64 KiB; a frame whose {@link VirtioNetHeader} says
+ * the kernel verified its checksum ({@code DATA_VALID}) or will never need one ({@code NEEDS_CSUM},
+ * the checksum field then partial) goes up through {@link Receiver#receiveVerified}. Without,
+ * 256 off-heap slots of one frame each.
  *
  * <p>Send: on the loop thread, one {@code write(2)} per frame, straight from a direct buffer or
- * through one reused off-heap transmit buffer. A full kernel queue drops the frame (counted).
+ * through one reused off-heap transmit buffer; with offloads a {@code writev(2)} of a virtio-net
+ * header and the frame, and {@link #sendOffloaded} hands the kernel partial checksums and TCP
+ * super-segments to complete and cut ({@link #offloads()}). A full kernel queue drops the frame
+ * (counted).
  */
 public final class TapLink implements Link {
     private static final System.Logger LOG = System.getLogger("tap");
 
-    /** Frames the reader may have in flight towards the loop. */
+    /** Frames the reader may have in flight towards the loop (without offloads; with, {@link #SUPER_SLOTS}). */
     static final int SLOTS = 256;
+    /** Slots of {@link #SUPER_SLOT_SIZE} bytes with offloads: 4 MiB of heap. */
+    static final int SUPER_SLOTS = 64;
+    /** A virtio-net header and the largest super-segment frame (64 KiB IP datagram, Ethernet and VLAN headers). */
+    static final int SUPER_SLOT_SIZE = VirtioNetHeader.LENGTH + 65_535 + 14 + 4;
     /** Frames read per wake-up before the reader lets the loop catch up. */
     static final int BATCH = 64;
 
     private final TapDevice device;
     private final MacAddress mac;
     private final int frameSize;
-    private final ArrayBlockingQueue<Slot> free = new ArrayBlockingQueue<>(SLOTS);
-    private final ArrayBlockingQueue<Slot> ready = new ArrayBlockingQueue<>(SLOTS);
+    private final int headerLength;
+    /** The MTU when the link was made: what tells a super-segment from a frame, without an ioctl per frame. */
+    private final int linkMtu;
+    private final ArrayBlockingQueue<Slot> free;
+    private final ArrayBlockingQueue<Slot> ready;
     private final AtomicBoolean drainPosted = new AtomicBoolean();
     private final MemorySegment txSegment;
+    /** The virtio-net header of the frame being sent (offloads only). */
+    private final MemorySegment txHeader;
     private final AtomicLong rxFrames = new AtomicLong(), rxTruncated = new AtomicLong();
-    private long txFrames, txDropped, txTooBig;
+    private long txFrames, txDropped, txTooBig, txOffloaded;
+    private long rxVerified, rxPartial, rxSuper;
     private final Runnable drain = this::drain;
     private EventLoop loop;
     private Receiver receiver;
@@ -53,14 +74,15 @@ public final class TapLink implements Link {
     private long nextStateCheck;
     private volatile boolean closed;
 
+    /** One frame's room: what the device reads into, and the frame (after the header) as a buffer. */
     private static final class Slot {
         final MemorySegment segment;
         final ByteBuffer buffer;
         int length;
 
-        Slot(MemorySegment segment) {
+        Slot(MemorySegment segment, int headerLength) {
             this.segment = segment;
-            this.buffer = segment.asByteBuffer();
+            this.buffer = segment.asByteBuffer().slice(headerLength, (int) segment.byteSize() - headerLength);
         }
     }
 
@@ -71,12 +93,28 @@ public final class TapLink implements Link {
     public TapLink(TapDevice device, MacAddress mac) {
         this.device = device;
         this.mac = mac;
-        // Room for the largest frame the interface may hand us: MTU, Ethernet header, a VLAN tag, offload header.
-        this.frameSize = Math.max(2048, device.mtu() + 14 + 4 + device.vnetHeaderLength());
+        this.headerLength = device.vnetHeaderLength();
+        this.linkMtu = device.mtu();
         Arena arena = Arena.ofAuto();
-        MemorySegment pool = arena.allocate((long) frameSize * SLOTS, 64);
-        for (int i = 0; i < SLOTS; i++) free.add(new Slot(pool.asSlice((long) i * frameSize, frameSize)));
-        txSegment = arena.allocate(65536 + 18, 64);
+        int slots;
+        if (device.offloads()) {
+            slots = SUPER_SLOTS;
+            frameSize = Math.max(SUPER_SLOT_SIZE, device.mtu() + 14 + 4 + headerLength);
+        } else {
+            // Room for the largest frame the interface may hand us: MTU, Ethernet header, a VLAN tag.
+            slots = SLOTS;
+            frameSize = Math.max(2048, device.mtu() + 14 + 4 + headerLength);
+        }
+        free = new ArrayBlockingQueue<>(slots);
+        ready = new ArrayBlockingQueue<>(slots);
+        if (device.offloads()) {
+            for (int i = 0; i < slots; i++) free.add(new Slot(MemorySegment.ofArray(new byte[frameSize]), headerLength));
+        } else {
+            MemorySegment pool = arena.allocate((long) frameSize * slots, 64);
+            for (int i = 0; i < slots; i++) free.add(new Slot(pool.asSlice((long) i * frameSize, frameSize), 0));
+        }
+        txSegment = arena.allocate(VirtioNetHeader.LENGTH + 65536 + 18, 64);
+        txHeader = arena.allocate(VirtioNetHeader.LENGTH, 8);
     }
 
     /** A random locally administered unicast address (bit 1 of the first octet set, bit 0 clear). */
@@ -137,9 +175,9 @@ public final class TapLink implements Link {
                 }
             }
             int n = device.read(s.segment);
-            if (n > 0) {
+            if (n > headerLength) {
                 if (n > frameSize) rxTruncated.incrementAndGet();
-                s.length = Math.min(n, frameSize);
+                s.length = Math.min(n, frameSize) - headerLength;
                 rxFrames.incrementAndGet();
                 ready.add(s); // cannot fail: at most SLOTS slots exist
                 if (++batch >= BATCH) {
@@ -150,6 +188,7 @@ public final class TapLink implements Link {
             }
             free.add(s);
             if (n < 0) return;
+            if (n > 0) continue; // a header without a frame: nothing to deliver
             post();
             batch = 0;
             checkLinkState();
@@ -185,7 +224,16 @@ public final class TapLink implements Link {
             any = true;
             s.buffer.clear().limit(s.length);
             try {
-                receiver.receive(s.buffer);
+                int flags = headerLength == 0 ? 0 : VirtioNetHeader.flags(s.segment, 0);
+                if ((flags & (VirtioNetHeader.NEEDS_CSUM | VirtioNetHeader.DATA_VALID)) != 0) {
+                    boolean partial = (flags & VirtioNetHeader.NEEDS_CSUM) != 0;
+                    rxVerified++;
+                    if (partial) rxPartial++;
+                    if (s.length > 14 + linkMtu) rxSuper++;
+                    receiver.receiveVerified(s.buffer, partial);
+                } else {
+                    receiver.receive(s.buffer);
+                }
             } finally {
                 free.add(s);
             }
@@ -193,21 +241,50 @@ public final class TapLink implements Link {
         if (any) receiver.endOfBatch();
     }
 
+    /** Checksum and TCP segmentation by the kernel when the device has offloads; none otherwise. */
+    @Override public Set<Offload> offloads() {
+        return device.offloads() ? EnumSet.of(Offload.RX_CHECKSUM, Offload.TX_CHECKSUM, Offload.TSO) : Set.of();
+    }
+
     @Override public boolean send(ByteBuffer frame) {
+        if (headerLength > 0) VirtioNetHeader.NONE.write(txHeader, 0);
+        return write(frame);
+    }
+
+    /**
+     * Hands the kernel an IPv4 TCP or UDP frame with a partial checksum ({@code NEEDS_CSUM} with
+     * where the checksum starts and sits) and, for a TCP super-segment, {@code GSO_TCPV4} with the
+     * segment size. Without offloads, as the {@link Link} default: completed and cut here.
+     */
+    @Override public boolean sendOffloaded(ByteBuffer frame, int segmentSize) {
+        if (!device.offloads()) return Link.super.sendOffloaded(frame, segmentSize);
+        int p = frame.position();
+        int ihl = (frame.get(p + 14) & 0x0f) * 4;
+        int proto = frame.get(p + 14 + 9) & 0xff;
+        int start = 14 + ihl;
+        int thl = proto == 6 ? (frame.get(p + start + 12) & 0xf0) >>> 2 : 8;
+        boolean cut = segmentSize > 0 && frame.remaining() > 14 + linkMtu;
+        VirtioNetHeader.write(txHeader, 0, VirtioNetHeader.NEEDS_CSUM, cut ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_NONE,
+                start + thl, cut ? segmentSize : 0, start, proto == 6 ? 16 : 6);
+        txOffloaded++;
+        return write(frame);
+    }
+
+    /** Writes {@link #txHeader} (with offloads) and the frame. */
+    private boolean write(ByteBuffer frame) {
         int len = frame.remaining();
         boolean ok;
-        if (frame.isDirect()) {
+        if (frame.isDirect() && headerLength > 0) {
+            ok = device.write(txHeader, MemorySegment.ofBuffer(frame), len);
+        } else if (frame.isDirect()) {
             ok = device.write(MemorySegment.ofBuffer(frame), len);
-        } else if (len > txSegment.byteSize()) {
+        } else if (headerLength + len > txSegment.byteSize()) {
             txTooBig++;
             return false;
         } else {
-            if (frame.hasArray()) {
-                MemorySegment.copy(frame.array(), frame.arrayOffset() + frame.position(), txSegment, ValueLayout.JAVA_BYTE, 0, len);
-            } else {
-                txSegment.asByteBuffer().put(frame.duplicate());
-            }
-            ok = device.write(txSegment, len);
+            if (headerLength > 0) MemorySegment.copy(txHeader, 0, txSegment, 0, headerLength);
+            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, txSegment, headerLength, len);
+            ok = device.write(txSegment, headerLength + len);
         }
         if (ok) txFrames++; else txDropped++;
         return ok;
@@ -221,6 +298,10 @@ public final class TapLink implements Link {
         m.put("tap.tx.frames", txFrames);
         m.put("tap.tx.drop.queue-full", txDropped);
         m.put("tap.tx.drop.too-big", txTooBig);
+        m.put("tap.tx.offloaded", txOffloaded);
+        m.put("tap.rx.verified", rxVerified);
+        m.put("tap.rx.partial", rxPartial);
+        m.put("tap.rx.super", rxSuper);
         return m;
     }
 

@@ -39,6 +39,19 @@ public final class TapTarget implements Target {
             "open --interface inside this network namespace (a name from 'ip netns list', or a path); "
                     + "the appliance itself stays where it runs").inGroup(Arg.Group.NETWORK).metavar("NAME");
 
+    public static final Arg<Boolean> OFFLOAD = Arg.of("tap-offload", "true|false", TapTarget::parseBoolean, true,
+            "let the kernel do checksums and TCP segmentation (IFF_VNET_HDR: 64 KiB TCP super-segments both ways); "
+                    + "false for one plain frame per read and write and every checksum ours (debugging, exact captures)")
+            .inGroup(Arg.Group.NETWORK);
+
+    private static Boolean parseBoolean(String s) {
+        return switch (s) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false, not '" + s + "'");
+        };
+    }
+
     @Override public String name() { return "tap"; }
 
     @Override public String summary() { return "Morgana's own TCP/IP stack on a Linux TAP interface"; }
@@ -52,7 +65,7 @@ public final class TapTarget implements Target {
     @Override public Set<Device.Kind> provides() { return EnumSet.allOf(Device.Kind.class); }
 
     @Override public List<Arg<?>> args() {
-        List<Arg<?>> args = new ArrayList<>(List.of(MAC, NETNS));
+        List<Arg<?>> args = new ArrayList<>(List.of(MAC, NETNS, OFFLOAD));
         args.addAll(Middleware.args());
         args.addAll(TcpArgs.ALL);
         return args;
@@ -74,7 +87,7 @@ public final class TapTarget implements Target {
                     + ipv4 + ": give a gateway on the interface's subnet");
         }
         String ifname = boot.arg(StandardArgs.INTERFACE);
-        TapDevice device = TapDevice.open(ifname, boot.arg(NETNS));
+        TapDevice device = TapDevice.open(ifname, boot.arg(NETNS), boot.arg(OFFLOAD));
         MacAddress mac = boot.given(MAC) ? boot.arg(MAC) : TapLink.randomMac(boot.random());
         TapLink tap = new TapLink(device, mac);
         Link link;
@@ -86,7 +99,7 @@ public final class TapTarget implements Target {
         }
         LOG.log(Level.INFO, (device.created() ? "created " : "attached to ") + "TAP interface " + ifname
                 + (boot.arg(NETNS) != null ? " in network namespace " + boot.arg(NETNS) : "")
-                + ", mtu " + device.mtu() + ", our mac " + mac
+                + ", mtu " + device.mtu() + ", our mac " + mac + (device.offloads() ? ", checksum and TCP segmentation offload" : ", no offloads")
                 + (dhcp ? ", address by DHCP" : ", address " + ipv4 + (gateway != null ? " via " + gateway : "")));
         if (!device.up()) LOG.log(Level.WARNING, "TAP interface " + ifname + " is down on the host side: bring it up (ip link set "
                 + ifname + " up) or no frame will pass");

@@ -15,6 +15,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Privileged
 class TapDeviceTest {
@@ -24,10 +26,12 @@ class TapDeviceTest {
     }
 
     /** Runs {@code body} with TAP {@code ifname} (kernel side 10.4.1.1/24) of a fresh namespace opened. */
-    static void withTap(String nsName, String ifname, WithTap body) throws Exception {
+    static void withTap(String nsName, String ifname, WithTap body) throws Exception { withTap(nsName, ifname, true, body); }
+
+    static void withTap(String nsName, String ifname, boolean offloads, WithTap body) throws Exception {
         try (Netns ns = Netns.create(nsName)) {
             ns.addTap(ifname, "10.4.1.1/24");
-            TapDevice tap = TapDevice.open(ifname, ns.name());
+            TapDevice tap = TapDevice.open(ifname, ns.name(), offloads);
             try {
                 body.run(ns, tap);
             } finally {
@@ -36,9 +40,12 @@ class TapDeviceTest {
         }
     }
 
-    @Test
-    void attachesInsideANamespaceAndExchangesFramesWithTheKernel() throws Exception {
-        withTap("t4ns-dev", "t4tap-d0", (ns, tap) -> {
+    @ParameterizedTest(name = "offloads {0}")
+    @ValueSource(booleans = {true, false})
+    void attachesInsideANamespaceAndExchangesFramesWithTheKernel(boolean offloads) throws Exception {
+        withTap("t4ns-dev", "t4tap-d0", offloads, (ns, tap) -> {
+            assertEquals(offloads, tap.offloads());
+            assertEquals(offloads ? VirtioNetHeader.LENGTH : 0, tap.vnetHeaderLength());
             assertFalse(tap.created());
             assertEquals(1500, tap.mtu());
             ns.ip("link", "set", "t4tap-d0", "mtu", "1400");
@@ -55,7 +62,13 @@ class TapDeviceTest {
             Arena arena = Arena.ofAuto();
             MemorySegment out = arena.allocate(64);
             MemorySegment.copy(arp, 0, out, ValueLayout.JAVA_BYTE, 0, arp.length);
-            assertTrue(tap.write(out, arp.length));
+            if (offloads) {
+                MemorySegment header = arena.allocate(VirtioNetHeader.LENGTH);
+                VirtioNetHeader.NONE.write(header, 0);
+                assertTrue(tap.write(header, out, arp.length), "header and frame in one writev");
+            } else {
+                assertTrue(tap.write(out, arp.length));
+            }
 
             MemorySegment in = arena.allocate(2048);
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -66,7 +79,10 @@ class TapDeviceTest {
                     Thread.sleep(5);
                     continue;
                 }
-                ByteBuffer f = in.asSlice(0, n).asByteBuffer();
+                int h = tap.vnetHeaderLength();
+                if (n <= h) continue;
+                ByteBuffer f = in.asSlice(h, n - h).asByteBuffer();
+                n -= h;
                 // ARP reply (op 2) to our MAC, saying who has 10.4.1.1
                 gotReply = n >= 42 && f.getShort(12) == 0x0806 && f.getShort(20) == 2 && f.getInt(28) == 0x0a040101;
             }
