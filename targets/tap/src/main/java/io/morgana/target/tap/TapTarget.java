@@ -87,7 +87,13 @@ public final class TapTarget implements Target {
                     + ipv4 + ": give a gateway on the interface's subnet");
         }
         String ifname = boot.arg(StandardArgs.INTERFACE);
-        TapDevice device = TapDevice.open(ifname, boot.arg(NETNS), boot.arg(OFFLOAD));
+        // The fault injector hides offloads from the stack; without them on the device too, its
+        // faults (and a lossy wire) act on real, MTU-sized frames rather than on the kernel's super-segments.
+        boolean faults = Middleware.faults(boot).any();
+        if (faults && boot.given(OFFLOAD) && boot.arg(OFFLOAD)) {
+            LOG.log(Level.WARNING, "--tap-offload is off while the fault injector (--link-*) is on");
+        }
+        TapDevice device = TapDevice.open(ifname, boot.arg(NETNS), boot.arg(OFFLOAD) && !faults);
         MacAddress mac = boot.given(MAC) ? boot.arg(MAC) : TapLink.randomMac(boot.random());
         TapLink tap = new TapLink(device, mac);
         Link link;
