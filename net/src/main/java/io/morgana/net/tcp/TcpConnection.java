@@ -643,8 +643,9 @@ public final class TcpConnection {
         recoveryPoint = sndMax;
         fastRetransmits++;
         engine.count("tcp.fast-retransmit");
-        int flight = sackOn ? pipe() : sndMax - sndUna;
-        cc.onLoss(now, flight);
+        // FlightSize (RFC 5681, RFC 6675 step 4.2): all outstanding data, lost or not. The pipe
+        // would count a window with several losses as a smaller one and cut twice over.
+        cc.onLoss(now, sndMax - sndUna);
         timing = false;
         retransmitHead(now);
         if (!sackOn) cc.cwnd(cc.ssthresh() + 3 * smss);
@@ -1078,7 +1079,11 @@ public final class TcpConnection {
             terminate(softUnreachable ? TcpError.UNREACHABLE : TcpError.TIMEOUT);
             return;
         }
-        if (LOG.isLoggable(Level.DEBUG)) log("RTO #" + retries + " una=" + Integer.toUnsignedString(sndUna) + " rto=" + currentRto() / 1_000_000 + "ms");
+        if (LOG.isLoggable(Level.DEBUG)) {
+            log("RTO #" + retries + " una=" + Integer.toUnsignedString(sndUna) + " rto=" + currentRto() / 1_000_000 + "ms flight="
+                    + (sndMax - sndUna) + " sacked-ranges=" + board.size() + (inRecovery ? " in recovery" : "") + " after "
+                    + lossProbes + " probes, srtt=" + rtt.srtt() / 1000 + "us");
+        }
         timing = false;
         if (handshake) {
             retransmits++;
