@@ -251,13 +251,7 @@ class MorganaCliTest {
             try (var app = co.start(co.root, "run", "-t", "spt", "examples/website", "--",
                     "--netns=" + ns.name(), "--interface=" + tap, "--ipv4=10.77.0.2/24", "--port=80")) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (ns.exec(Duration.ofSeconds(10), "ip", "link", "show", tap).exit() != 0) {
-                    assertTrue(app.process().isAlive(), () -> "exited:\n" + app.err());
-                    assertTrue(System.nanoTime() < deadline, () -> "no interface " + tap + " after 90 s:\n" + app.err());
-                    Thread.sleep(200);
-                }
-                ns.ip("addr", "add", "10.77.0.1/24", "dev", tap);
-                ns.ip("link", "set", tap, "up");
+                attachWhenUp(app, ns, tap, "10.77.0.1/24", deadline);
                 String code = "";
                 while (!code.equals("200") && System.nanoTime() < deadline) {
                     code = ns.exec(Duration.ofSeconds(15), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
@@ -273,6 +267,18 @@ class MorganaCliTest {
                 assertEquals(0, app.process().exitValue(), app::err);
             }
         }
+    }
+
+    /** Waits until the spt appliance has created {@code tap} in {@code ns}, then gives the namespace's side an address. */
+    private static void attachWhenUp(Checkout.Running app, io.morgana.testing.Netns ns, String tap, String address, long deadline)
+            throws Exception {
+        while (ns.exec(Duration.ofSeconds(10), "ip", "link", "show", tap).exit() != 0) {
+            assertTrue(app.process().isAlive(), () -> "exited:\n" + app.err());
+            assertTrue(System.nanoTime() < deadline, () -> "no interface " + tap + " after 90 s:\n" + app.err());
+            Thread.sleep(200);
+        }
+        ns.ip("addr", "add", address, "dev", tap);
+        ns.ip("link", "set", tap, "up");
     }
 
     /**
@@ -301,13 +307,7 @@ class MorganaCliTest {
             try (var app = co.start(co.root, "run", "-t", "spt", "examples/dns-server", "--",
                     "--netns=" + ns.name(), "--interface=" + tap, "--ipv4=10.78.0.2/24", "--port=53", "--zone=" + zone)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (ns.exec(Duration.ofSeconds(10), "ip", "link", "show", tap).exit() != 0) {
-                    assertTrue(app.process().isAlive(), () -> "exited:\n" + app.err());
-                    assertTrue(System.nanoTime() < deadline, () -> "no interface " + tap + " after 90 s:\n" + app.err());
-                    Thread.sleep(200);
-                }
-                ns.ip("addr", "add", "10.78.0.1/24", "dev", tap);
-                ns.ip("link", "set", tap, "up");
+                attachWhenUp(app, ns, tap, "10.78.0.1/24", deadline);
                 String answer = "";
                 while (!answer.equals("192.0.2.80") && System.nanoTime() < deadline) {
                     answer = ns.exec(Duration.ofSeconds(15), "dig", "@10.78.0.2", "+short", "+tries=1", "+time=2", "www.sealed.test", "A")
