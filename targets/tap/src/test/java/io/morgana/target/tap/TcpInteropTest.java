@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowInfo;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Ipv4Prefix;
 import io.morgana.api.Listener;
@@ -262,8 +263,10 @@ class TcpInteropTest {
             report("Linux -> Morgana at " + percent + "% loss", LOSSY, up);
             Listener l = stack.tcp().listen(port + 50);
             CompletableFuture<String> sent = new CompletableFuture<>();
+            CompletableFuture<Flow> sender = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
                 try (l; Flow f = l.accept()) {
+                    sender.complete(f);
                     sent.complete(writeRandom(f, LOSSY, percent));
                 } catch (Throwable e) {
                     sent.completeExceptionally(e);
@@ -275,6 +278,12 @@ class TcpInteropTest {
             assertEquals(sent.get(1, TimeUnit.MINUTES), d.stdout().split(" ")[0], d.output());
             long down = System.nanoTime() - t1;
             report("Morgana -> Linux at " + percent + "% loss", LOSSY, down);
+            // The appliance's view of the connection (Flow.info), still readable after close.
+            FlowInfo info = sender.get(1, TimeUnit.SECONDS).info();
+            System.out.println("tcp interop: sender " + info);
+            assertEquals(LOSSY, info.bytesSent(), info.toString());
+            assertTrue(info.detailed() && info.retransmits() >= LOSSY / 1448 * percent / 200 && info.fastRetransmits() > 0
+                    && info.rtt().toNanos() > 0 && info.cwnd() > 0, "losses and their repair are counted: " + info);
             var c = stack.counters();
             System.out.println("tcp interop: counters rto=" + c.get("tcp.rto") + " fast-retransmit=" + c.get("tcp.fast-retransmit")
                     + " lost-retransmit=" + c.get("tcp.lost-retransmit") + " retransmit=" + c.get("tcp.tx.retransmit"));
