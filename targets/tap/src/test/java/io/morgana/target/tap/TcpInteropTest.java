@@ -45,7 +45,7 @@ class TcpInteropTest {
     /**
      * The stated bound for one lossy transfer, in either direction at any of the loss rates: a
      * hang guard rather than a benchmark (measured on 2 loaded cores: 100 MiB at 10 % each way
-     * takes about 10-25 s; see bench/tcp/README.md), scaled down with {@link #LOSSY}.
+     * takes 13-27 s under load, the other direction and lower rates a few seconds; see bench/tcp/README.md), scaled down with {@link #LOSSY}.
      */
     static final Duration LOSSY_BOUND = Duration.ofSeconds(Math.max(30, 240 * LOSSY / (100L << 20)));
     static Netns ns;
