@@ -44,8 +44,9 @@ class TcpInteropTest {
     static final long LOSSY = Long.getLong("morgana.tcp.lossy", 100L << 20);
     /**
      * The stated bound for one lossy transfer, in either direction at any of the loss rates: a
-     * hang guard rather than a benchmark (measured on 2 loaded cores: 100 MiB at 10 % each way
-     * takes 13-27 s under load, the other direction and lower rates a few seconds; see bench/tcp/README.md), scaled down with {@link #LOSSY}.
+     * hang guard rather than a benchmark (measured on 2 loaded cores: 100 MiB Morgana -> Linux at
+     * 10 % each way takes 13-27 s, the other direction and lower rates a few seconds; see
+     * bench/tcp/README.md), scaled down with {@link #LOSSY}.
      */
     static final Duration LOSSY_BOUND = Duration.ofSeconds(Math.max(30, 240 * LOSSY / (100L << 20)));
     static Netns ns;
