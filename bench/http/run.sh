@@ -18,11 +18,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 mport=$(free_port)
 $JAVA io.morgana.runtime.Main unix --tar="$work/site.tar" --port="$mport" --logs='*:warn' > "$work/morgana.log" 2>&1 &
-pids+=($!)
+pids+=($!); mpid=$!
 nport=$(free_port)
 nginx -c "$(nginx_conf "127.0.0.1:$nport")" -p "$work/nginx" &
-pids+=($!)
+pids+=($!); npid=$!
 
 wait_up "http://127.0.0.1:$mport"; wait_up "http://127.0.0.1:$nport"
 check_bytes "http://127.0.0.1:$mport" Morgana
-compare "unix, loopback" "http://127.0.0.1:$mport" "http://127.0.0.1:$nport"
+compare "unix, loopback" "http://127.0.0.1:$mport" "http://127.0.0.1:$nport" "$mpid" "$npid"

@@ -28,11 +28,11 @@ ip -n $S addr add 10.6.21.2/24 dev h6bs; ip -n $S link set h6bs up
 
 $JAVA io.morgana.runtime.Main tap --interface=h6btap0 --netns=$C --ipv4=10.6.20.2/24 --ipv4-gateway=10.6.20.1 \
   --tar="$work/site.tar" --port=80 --logs='*:warn' > "$work/morgana.log" 2>&1 &
-pids+=($!)
+pids+=($!); mpid=$!
 ip netns exec $S nginx -c "$(nginx_conf "10.6.21.2:80")" -p "$work/nginx" &
-pids+=($!)
+pids+=($!); npid=$!
 
 CLIENT="ip netns exec $C"
 wait_up "http://10.6.20.2"; wait_up "http://10.6.21.2"
 check_bytes "http://10.6.20.2" Morgana
-compare "tap vs kernel over veth, namespaces" "http://10.6.20.2" "http://10.6.21.2"
+compare "tap vs kernel over veth, namespaces" "http://10.6.20.2" "http://10.6.21.2" "$mpid" "$npid"
