@@ -444,6 +444,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                 conn.shutdownInput(loop.nanoTime());
                 return null;
             });
+            signal.bump(); // a reader blocked in read() now sees end of stream
         }
 
         @Override public void close() {

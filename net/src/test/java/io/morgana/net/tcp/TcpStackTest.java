@@ -114,6 +114,36 @@ class TcpStackTest {
         }
     }
 
+    @Test void shutdownInputFromAnotherThreadEndsABlockedRead() throws Exception {
+        try (StackPair net = new StackPair(17, Faults.NONE, 2_000_000)) {
+            Listener l = net.b.tcp().listen(7);
+            AtomicReference<Object> serverRead = new AtomicReference<>();
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (Flow f = l.accept()) {
+                    Thread reader = Thread.ofVirtual().start(() -> {
+                        try {
+                            serverRead.set(f.read(ByteBuffer.allocate(10)));
+                        } catch (Throwable e) {
+                            serverRead.set(e);
+                        }
+                    });
+                    while (reader.getState() != Thread.State.WAITING) Thread.sleep(1);
+                    f.shutdownInput();
+                    reader.join();
+                } catch (Throwable e) {
+                    serverRead.compareAndSet(null, e);
+                }
+            });
+            Throwable f = drive(net, 60 * S, () -> {
+                try (Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5))) {
+                    while (server.isAlive()) Thread.sleep(1);
+                }
+            });
+            if (f != null) throw new AssertionError(f);
+            assertEquals(-1, serverRead.get(), "a read blocked when input was shut down returns end of stream");
+        }
+    }
+
     @Test void readTimeoutLeavesTheFlowUsableAndAbortResetsThePeer() throws Exception {
         try (StackPair net = new StackPair(13, Faults.NONE, 2_000_000)) {
             AtomicReference<Throwable> serverSaw = new AtomicReference<>();
