@@ -4,27 +4,28 @@ import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
 import io.morgana.api.Listener;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /** A listening host socket. */
 final class UnixListener implements Listener {
 
-    private final ServerSocket socket;
+    private final ServerSocketChannel socket;
     private final Endpoint local;
     private volatile boolean open = true;
     /** Accept failures in a row (e.g. out of file descriptors): each waits longer, up to a second. */
     private int failures;
 
-    UnixListener(ServerSocket socket) {
+    UnixListener(ServerSocketChannel socket) throws IOException {
         this.socket = socket;
-        this.local = UnixStack.endpoint(socket.getLocalSocketAddress());
+        this.local = UnixStack.endpoint(socket.getLocalAddress());
     }
 
     @Override public Flow accept() throws IOException {
         if (!open) throw new ClosedChannelException();
-        Socket s;
+        SocketChannel s;
         try {
             s = socket.accept();
             failures = 0;
@@ -38,8 +39,14 @@ final class UnixListener implements Listener {
             }
             throw e;
         }
-        s.setTcpNoDelay(true);
-        UnixFlow f = new UnixFlow(s);
+        UnixFlow f;
+        try {
+            s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            f = new UnixFlow(s);
+        } catch (IOException e) {
+            s.close(); // the client left before we looked at it
+            throw e;
+        }
         UnixStack.LOG.log(System.Logger.Level.DEBUG, () -> "accepted " + f.remoteAddress() + " on port " + local.port());
         return f;
     }

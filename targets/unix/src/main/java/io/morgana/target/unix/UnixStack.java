@@ -13,9 +13,10 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,28 +34,27 @@ public final class UnixStack implements Stack {
 
     private final Tcp tcp = new Tcp() {
         @Override public Listener listen(int port) throws IOException {
-            ServerSocket ss = new ServerSocket();
+            ServerSocketChannel ss = ServerSocketChannel.open();
             try {
-                ss.setReuseAddress(true);
+                ss.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ss.bind(new InetSocketAddress(port), 1024);
+                return new UnixListener(ss);
             } catch (IOException e) {
                 ss.close();
                 throw bindFailure("tcp", port, e);
             }
-            return new UnixListener(ss);
         }
 
         @Override public Flow connect(Endpoint remote, Duration timeout) throws IOException {
-            Socket s = new Socket();
+            SocketChannel s = SocketChannel.open();
             try {
-                s.setTcpNoDelay(true);
-                int ms = timeoutMillis(timeout);
-                s.connect(socketAddress(remote), ms);
+                s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                s.socket().connect(socketAddress(remote), timeoutMillis(timeout)); // the path with a timeout
+                return new UnixFlow(s);
             } catch (IOException e) {
                 s.close();
                 throw e;
             }
-            return new UnixFlow(s);
         }
     };
 

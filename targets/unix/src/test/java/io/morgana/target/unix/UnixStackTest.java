@@ -108,6 +108,31 @@ class UnixStackTest {
         }
     }
 
+    @Test void shutdownInputFromAnotherThreadEndsABlockedRead() throws Exception {
+        Listener l = listen();
+        for (Duration timeout : new Duration[] {null, Duration.ofSeconds(30)}) { // the channel and the stream path
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), l.localAddress().port()); Flow f = l.accept()) {
+                f.readTimeout(timeout);
+                CompletableFuture<Integer> read = new CompletableFuture<>();
+                Thread reader = Thread.ofVirtual().start(() -> {
+                    try {
+                        read.complete(f.read(ByteBuffer.allocate(10)));
+                    } catch (Throwable e) {
+                        read.completeExceptionally(e);
+                    }
+                });
+                while (reader.isAlive() && reader.getState() != Thread.State.WAITING && reader.getState() != Thread.State.TIMED_WAITING) {
+                    Thread.sleep(1);
+                }
+                f.shutdownInput();
+                assertEquals(-1, read.get(5, TimeUnit.SECONDS));
+                f.write(ByteBuffer.wrap("still writes".getBytes()));
+                f.shutdownOutput();
+                assertEquals("still writes", new String(client.getInputStream().readAllBytes()));
+            }
+        }
+    }
+
     @Test void abortSendsAReset() throws Exception {
         Listener l = listen();
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), l.localAddress().port())) {
