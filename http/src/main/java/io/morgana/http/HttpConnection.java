@@ -25,6 +25,8 @@ final class HttpConnection {
     /** Unread request content we read and discard to keep a connection; more and we close. */
     private static final int DRAIN_LIMIT = 65536;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** How long a closing connection reads and discards what the client still sends. */
+    static final Duration LINGER = Duration.ofSeconds(1);
     private static final ConcurrentHashMap<Integer, byte[]> STATUS_LINES = new ConcurrentHashMap<>();
 
     private final HttpServer server;
@@ -33,6 +35,7 @@ final class HttpConnection {
     private final Clock clock;
     private final HeadScanner scanner;
     private final byte[] serverLine;
+    private final ReadDeadlines.Reader reader;
 
     private byte[] in = new byte[INITIAL_IN];
     private ByteBuffer inView = ByteBuffer.wrap(in);
@@ -49,15 +52,19 @@ final class HttpConnection {
         this.limits = server.limits();
         this.clock = server.clock();
         this.scanner = new HeadScanner(limits.maxRequestLine(), limits.maxHeadBytes(), limits.maxHeaders());
-        this.serverLine = server.serverName() == null ? null
-                : ("Server: " + server.serverName() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.serverLine = server.serverLine();
+        this.reader = server.deadlines().register(flow);
     }
 
     void run() throws IOException {
-        while (serveOne()) {
-            // next request on the same connection
+        try {
+            while (serveOne()) {
+                // next request on the same connection
+            }
+            flush();
+        } finally {
+            reader.close();
         }
-        flush();
     }
 
     /** Serves one request; returns whether the connection stays open for another. */
@@ -256,11 +263,8 @@ final class HttpConnection {
     /** Reads more bytes into the buffer, waiting until {@code deadline}; returns the count or -1 at end of stream. */
     private int fill(long deadline) throws IOException {
         if (end == in.length) makeRoom();
-        long left = deadline - clock.nanoTime();
-        if (left <= 0) throw new SocketTimeoutException("deadline passed");
-        flow.readTimeout(Duration.ofNanos(left));
         inView.limit(in.length).position(end);
-        int n = flow.read(inView);
+        int n = reader.read(inView, deadline);
         if (n > 0) end += n;
         return n;
     }
@@ -616,7 +620,7 @@ final class HttpConnection {
         try {
             flush();
             flow.shutdownOutput();
-            long deadline = clock.nanoTime() + Duration.ofSeconds(1).toNanos();
+            long deadline = clock.nanoTime() + LINGER.toNanos();
             long discarded = 0;
             while (discarded < 256 * 1024) {
                 start = end = 0;

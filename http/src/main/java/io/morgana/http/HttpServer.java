@@ -32,14 +32,20 @@ public final class HttpServer implements FlowHandler {
     private final String serverName;
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-    private volatile long dateSecond = Long.MIN_VALUE;
-    private volatile byte[] dateLine;
+    private final byte[] serverLine;
+    private final ReadDeadlines deadlines;
+    private volatile DateLine dateLine = new DateLine(Long.MIN_VALUE, null);
 
     private HttpServer(Builder b) {
         this.handler = b.handler;
         this.limits = b.limits;
         this.clock = b.clock;
         this.serverName = b.serverName;
+        this.serverLine = serverName == null ? null : ("Server: " + serverName + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        // Timeouts fire up to an eighth of the shortest one late (and at most half a second).
+        long shortest = Math.min(Math.min(limits.idleTimeout().toMillis(), limits.headerTimeout().toMillis()),
+                Math.min(limits.bodyTimeout().toMillis(), HttpConnection.LINGER.toMillis()));
+        this.deadlines = new ReadDeadlines(clock, Math.clamp(shortest / 8, 5, 500));
     }
 
     public static Builder builder(HttpHandler handler) { return new Builder(handler); }
@@ -83,19 +89,21 @@ public final class HttpServer implements FlowHandler {
     HttpHandler handler() { return handler; }
     HttpLimits limits() { return limits; }
     Clock clock() { return clock; }
-    String serverName() { return serverName; }
+    /** "Server: ...\r\n", or null to send none. */
+    byte[] serverLine() { return serverLine; }
+    ReadDeadlines deadlines() { return deadlines; }
+
+    private record DateLine(long second, byte[] bytes) {}
 
     /** "Date: ...\r\n", formatted once a second. */
     byte[] dateLine() {
-        Instant now = clock.now();
-        long s = now.getEpochSecond();
-        byte[] d = dateLine;
-        if (s != dateSecond || d == null) {
-            d = ("Date: " + HttpDates.format(Instant.ofEpochSecond(s)) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        long s = clock.now().getEpochSecond();
+        DateLine d = dateLine;
+        if (s != d.second) {
+            d = new DateLine(s, ("Date: " + HttpDates.format(Instant.ofEpochSecond(s)) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             dateLine = d;
-            dateSecond = s;
         }
-        return d;
+        return d.bytes;
     }
 
     public static final class Builder {

@@ -1,6 +1,7 @@
 package io.morgana.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,6 +27,32 @@ class HttpServerLimitsTest {
             assertEquals(1, r.count("HTTP/1.1 200"), "the request was answered and nothing was sent at the close: " + r.text());
             assertTrue(ms >= 250 && ms < 4000, ms + " ms");
             assertEquals(1L, s.http.counters().get("http.conn.idle-timeout"));
+        }
+    }
+
+    @Test
+    void oneSweeperEnforcesTheDeadlinesAndEndsWithTheLastConnection() throws Exception {
+        HttpLimits limits = HttpLimits.DEFAULT.withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofSeconds(5));
+        try (SocketFlow.Server s = new SocketFlow.Server(server(limits))) {
+            Socket[] stalled = new Socket[20];
+            for (int i = 0; i < stalled.length; i++) {
+                stalled[i] = new Socket("127.0.0.1", s.port());
+                if (i % 2 == 0) stalled[i].getOutputStream().write("GET / HT".getBytes()); // half a request line
+            }
+            for (int i = 0; i < 100 && s.http.deadlines().registered() < stalled.length; i++) Thread.sleep(20);
+            assertEquals(stalled.length, s.http.deadlines().registered());
+            assertEquals(1, s.http.deadlines().sweepersStarted(), "one sweeping thread for all connections");
+            for (int i = 0; i < stalled.length; i++) {
+                Raw.Reply r = Raw.readAll(stalled[i], 5000);
+                assertTrue(r.closed(), "connection " + i + " closed by its deadline");
+                if (i % 2 == 0) assertEquals(408, r.status(), r.text());
+                else assertEquals("", r.text(), "an idle connection closes silently");
+                stalled[i].close();
+            }
+            for (int i = 0; i < 100 && (s.http.deadlines().registered() > 0 || s.http.deadlines().sweeping()); i++) Thread.sleep(20);
+            assertEquals(0, s.http.deadlines().registered());
+            assertFalse(s.http.deadlines().sweeping(), "the sweeper ends with the last connection");
+            assertEquals(200, Raw.exchange(s.port(), "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 3000).status());
         }
     }
 
