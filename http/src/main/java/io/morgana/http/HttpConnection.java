@@ -471,8 +471,10 @@ final class HttpConnection {
         putStatusLine(status);
         put(server.dateLine());
         if (serverLine != null) put(serverLine);
-        Headers h = r.headers();
-        for (int i = 0, n = h.size(); i < n; i++) {
+        byte[] prepared = r.preparedFields();
+        if (prepared != null) put(prepared);
+        Headers h = r.headersOrNull();
+        for (int i = 0, n = h == null ? 0 : h.size(); i < n; i++) {
             if (ownedByServer(h.name(i))) continue;
             putAscii(h.name(i));
             putByte(':');
@@ -482,7 +484,9 @@ final class HttpConnection {
             putByte('\n');
         }
         if (!noBody) {
-            if (writer == null) {
+            if (prepared != null) {
+                // Content-Length is among the prepared fields
+            } else if (writer == null) {
                 putAscii("Content-Length: ");
                 putAscii(Long.toString(r.contentLength()));
                 putByte('\r');

@@ -23,7 +23,11 @@ public final class HttpResponse {
     private static final ByteBuffer[] NONE = {};
 
     private final int status;
-    private final Headers headers = new Headers();
+    private Headers headers;
+    /** Header fields already serialized, Content-Length included (a cached static file's), or null. */
+    private byte[] fields;
+    /** The same fields but Content-Length, never changed: copied into {@link #headers} on first look. */
+    private Headers template;
     private final ByteBuffer[] body;
     private final long length;
     private final BodyWriter writer;
@@ -58,6 +62,17 @@ public final class HttpResponse {
         return of(status, "text/html; charset=utf-8", ByteBuffer.wrap(html.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * A fixed body whose header fields (each ending in CRLF, {@code Content-Length} among them)
+     * are already serialized: a cached static file's response, built with no formatting.
+     */
+    static HttpResponse prepared(int status, byte[] fields, Headers template, ByteBuffer body) {
+        HttpResponse r = new HttpResponse(status, new ByteBuffer[] {body}, null);
+        r.fields = fields;
+        r.template = template;
+        return r;
+    }
+
     /** A body of unknown length written as it is produced. */
     public static HttpResponse streaming(int status, String contentType, BodyWriter writer) {
         HttpResponse r = new HttpResponse(status, NONE, writer);
@@ -76,12 +91,27 @@ public final class HttpResponse {
      * are not sent.
      */
     public HttpResponse header(String name, String value) {
-        headers.add(name, value);
+        headers().add(name, value);
         return this;
     }
 
     public int status() { return status; }
-    public Headers headers() { return headers; }
+
+    public Headers headers() {
+        if (headers == null) {
+            // A prepared response looked at or changed: from now on its fields are written from here.
+            headers = template != null ? template.copy() : new Headers();
+            template = null;
+            fields = null;
+        }
+        return headers;
+    }
+
+    /** The added fields, or null if there are none (no allocation on the hot path). */
+    Headers headersOrNull() { return headers; }
+
+    /** Serialized fields including Content-Length, or null. */
+    byte[] preparedFields() { return fields; }
 
     /** Length of a fixed body, or -1 for a streamed one. */
     public long contentLength() { return length; }

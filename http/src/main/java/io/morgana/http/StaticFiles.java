@@ -47,6 +47,12 @@ public final class StaticFiles implements HttpHandler {
             return HttpResponse.error(405).header("Allow", "GET, HEAD");
         }
         String path = request.path();
+        Prepared p = prepared.get(path);
+        if (p != null && plain(request.headers(), p.variants)) {
+            HttpResponse r = p.respond(kv);
+            if (r != null) return r;
+            prepared.remove(path, p);
+        }
         Key key = keyOf(path);
         if (key == null) return notFound();
         Optional<KvRo.Kind> kind = kv.kind(key);
@@ -131,7 +137,63 @@ public final class StaticFiles implements HttpHandler {
         }
         HttpResponse r = HttpResponse.of(200, type, content);
         if (encoding != null) r.header("Content-Encoding", encoding);
-        return withValidators(r, etag, lastModified, hasBr || hasGz);
+        withValidators(r, etag, lastModified, hasBr || hasGz);
+        if (encoding == null) prepare(request.path(), key, v, r);
+        return r;
+    }
+
+    // ---- the plain case, prepared ---------------------------------------------------------------
+
+    /**
+     * A path's whole 200 response but for the body: its header fields serialized once, checked
+     * against the store's size and time on each use, built again at least once a second (so that
+     * a precompressed sibling added later is noticed).
+     */
+    private record Prepared(Key key, long size, Instant modified, byte[] fields, Headers headers, boolean variants, long built) {
+        /** The response, or null if the store changed under it. */
+        HttpResponse respond(KvRo kv) {
+            if (System.nanoTime() - built > REBUILD_NANOS) return null;
+            try {
+                ByteBuffer content = kv.get(key);
+                if (content.remaining() != size || !kv.lastModified(key).equals(modified)) return null;
+                return HttpResponse.prepared(200, fields, headers, content);
+            } catch (KvException | RuntimeException e) {
+                return null; // gone or unreadable: the full path answers properly
+            }
+        }
+    }
+
+    private static final long REBUILD_NANOS = 1_000_000_000L;
+    private final java.util.concurrent.ConcurrentHashMap<String, Prepared> prepared = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void prepare(String path, Key key, Validators v, HttpResponse r) {
+        StringBuilder sb = new StringBuilder(160);
+        Headers h = r.headers();
+        for (int i = 0; i < h.size(); i++) sb.append(h.name(i)).append(": ").append(h.value(i)).append("\r\n");
+        sb.append("Content-Length: ").append(r.contentLength()).append("\r\n");
+        boolean variants = h.contains("Vary");
+        if (prepared.size() >= MAX_CACHED) prepared.clear();
+        prepared.put(path, new Prepared(key, v.size, v.modified, sb.toString().getBytes(StandardCharsets.ISO_8859_1), h.copy(),
+                variants, System.nanoTime()));
+    }
+
+    /**
+     * Whether a request asks for nothing but the resource: no precondition, no range, and no
+     * Accept-Encoding where there are encoded variants. One pass over the fields.
+     */
+    private static boolean plain(Headers h, boolean variants) {
+        for (int i = 0, n = h.size(); i < n; i++) {
+            String name = h.name(i);
+            char c = name.charAt(0);
+            if (c == 'I' || c == 'i') {
+                if (name.length() > 3 && name.regionMatches(true, 0, "If-", 0, 3)) return false;
+            } else if (c == 'R' || c == 'r') {
+                if (name.equalsIgnoreCase("Range")) return false;
+            } else if ((c == 'A' || c == 'a') && variants && name.equalsIgnoreCase("Accept-Encoding")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** 206 multipart/byteranges (RFC 9110 §14.6): each part a slice of the stored buffer. */

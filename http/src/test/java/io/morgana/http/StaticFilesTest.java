@@ -52,6 +52,38 @@ class StaticFilesTest {
     }
 
     @Test
+    void aRepeatedPlainRequestIsAnsweredTheSameFromItsPreparedFields() throws Exception {
+        HttpResponse first = get("/style.css");
+        for (int i = 0; i < 3; i++) {
+            HttpResponse again = get("/style.css");
+            assertEquals(first.headers().toString(), again.headers().toString());
+            assertArrayEquals(first.bodyBytes(), again.bodyBytes());
+        }
+        // What the prepared fields skip still takes the full path: encodings, ranges, conditionals.
+        assertEquals("br", get("/style.css", "Accept-Encoding", "br").headers().get("Content-Encoding"));
+        assertEquals(206, get("/style.css", "Range", "bytes=0-1").status());
+        assertEquals(304, get("/style.css", "If-None-Match", first.headers().get("ETag")).status());
+    }
+
+    @Test
+    void aChangedFileIsServedNewWithNewValidators(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("page.html");
+        java.nio.file.Files.writeString(f, "old");
+        java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(MODIFIED));
+        StaticFiles site = StaticFiles.of(io.morgana.kv.DirectoryKv.open(dir, false));
+        HttpRequest req = HttpRequest.of("GET", "/page.html", new Headers(), InputStream.nullInputStream());
+        String oldTag = site.handle(req).headers().get("ETag");
+        assertEquals("old", new String(site.handle(req).bodyBytes(), StandardCharsets.UTF_8));
+        java.nio.file.Files.writeString(f, "newer");
+        java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(MODIFIED.plusSeconds(60)));
+        HttpResponse r = site.handle(req);
+        assertEquals("newer", new String(r.bodyBytes(), StandardCharsets.UTF_8));
+        assertNotEquals(oldTag, r.headers().get("ETag"));
+        java.nio.file.Files.delete(f);
+        assertEquals(404, site.handle(req).status());
+    }
+
+    @Test
     void directoriesRedirectThenServeTheirIndex() throws Exception {
         HttpResponse redirect = get("/docs?x=1");
         assertEquals(301, redirect.status());
