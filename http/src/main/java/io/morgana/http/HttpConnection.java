@@ -185,7 +185,7 @@ final class HttpConnection {
             }
         }
         writeResponse(head, response, close);
-        server.count("http.requests");
+        server.countRequest();
         accessLog(head, response.status(), began);
         if (close) {
             lingeringClose();

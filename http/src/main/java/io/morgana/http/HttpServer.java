@@ -32,6 +32,8 @@ public final class HttpServer implements FlowHandler {
     private final String serverName;
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    /** {@code http.requests}, counted on every request: held here rather than looked up. */
+    private final LongAdder requests = new LongAdder();
     private final byte[] serverLine;
     private final ReadDeadlines deadlines;
     private volatile DateLine dateLine = new DateLine(Long.MIN_VALUE, null);
@@ -39,6 +41,7 @@ public final class HttpServer implements FlowHandler {
     private HttpServer(Builder b) {
         this.handler = b.handler;
         this.limits = b.limits;
+        counters.put("http.requests", requests);
         this.clock = b.clock;
         this.serverName = b.serverName;
         this.serverLine = serverName == null ? null : ("Server: " + serverName + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -85,6 +88,8 @@ public final class HttpServer implements FlowHandler {
     }
 
     void count(String name) { counters.computeIfAbsent(name, k -> new LongAdder()).increment(); }
+
+    void countRequest() { requests.increment(); }
 
     HttpHandler handler() { return handler; }
     HttpLimits limits() { return limits; }
