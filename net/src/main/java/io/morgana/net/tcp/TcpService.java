@@ -479,7 +479,8 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             Flow.checkKeepAlive(idle, interval, probes);
             ensureOpen();
             call(() -> {
-                conn.keepalive(loop.nanoTime(), idle == null ? 0 : idle.toNanos(), interval.toNanos(), probes);
+                if (idle == null) conn.keepalive(loop.nanoTime(), false);
+                else conn.keepalive(loop.nanoTime(), idle.toNanos(), interval.toNanos(), probes);
                 return null;
             });
         }
