@@ -51,7 +51,12 @@ class NetnsTest {
             assertTrue(line != null && line.startsWith("created " + base + "-"), line);
             String name = line.substring("created ".length());
             assertTrue(Files.exists(Path.of("/var/run/netns", name)));
-            if (mode.equals("wait")) p.destroy(); // SIGTERM
+            if (mode.equals("wait")) {
+                p.destroy(); // SIGTERM
+            } else {
+                p.getOutputStream().write('\n'); // exit now
+                p.getOutputStream().close();
+            }
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertFalse(Files.exists(Path.of("/var/run/netns", name)), "the shutdown hook deleted " + name + " (" + mode + ")");
         }

@@ -245,6 +245,12 @@ class TcpStackTest {
                 assertThrows(SocketTimeoutException.class, () -> flow.read(ByteBuffer.allocate(10)));
                 flow.write(new byte[] {7});
                 assertEquals(1, flow.read(ByteBuffer.allocate(10)));
+                // Off again (null idle): 20 s more of silence, and no probe.
+                long probes = net.a.counters().getOrDefault("tcp.tx.keepalive", 0L);
+                flow.keepAlive(null, null, 0);
+                assertThrows(SocketTimeoutException.class, () -> flow.read(ByteBuffer.allocate(10)));
+                assertEquals(probes, net.a.counters().getOrDefault("tcp.tx.keepalive", 0L), "no probe with keepalive off");
+                flow.keepAlive(Duration.ofSeconds(5), Duration.ofSeconds(1), 3);
                 // Then the peer vanishes without a word: 5 s idle and 3 probes 1 s apart later, the flow
                 // fails with a SocketException (a read timeout would be a SocketTimeoutException, not one).
                 net.linkB.close();
