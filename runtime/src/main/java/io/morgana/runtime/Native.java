@@ -38,6 +38,36 @@ public final class Native {
     /** The errno a capturing downcall left in {@code capture}. */
     public static int errno(MemorySegment capture) { return (int) ERRNO.get(capture, 0L); }
 
+    /** Whether system call numbers are aarch64's (which has only the *at, ppoll and eventfd2 forms) or x86-64's. */
+    public static final boolean AARCH64 = System.getProperty("os.arch", "").equals("aarch64");
+
+    /**
+     * {@code long syscall(long nr, ...)} with errno captured: one downcall for every system call a
+     * driver makes with plain values and native addresses. The FFM linker generates and loads
+     * classes for each distinct signature it links (milliseconds each at boot, under load tens, and
+     * an AOT cache does not keep them), so drivers that go through this one link once between them.
+     * In a holder: a target that never calls it does not link it.
+     */
+    private static final class Syscall {
+        static final MethodHandle HANDLE = libc("syscall", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                Linker.Option.firstVariadicArg(1), CAPTURE);
+    }
+
+    /** System call {@code nr} with up to five arguments (pass 0 for the unused); its raw result, errno in {@code capture}. */
+    public static long syscall(MemorySegment capture, long nr, long a, long b, long c, long d, long e) {
+        try {
+            return (long) Syscall.HANDLE.invokeExact(capture, nr, a, b, c, d, e);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Links {@link #syscall} now (e.g. before a seccomp filter would deny what linking needs). */
+    public static void linkSyscall() {
+        MethodHandle unused = Syscall.HANDLE;
+    }
+
     private static final class Strerror {
         static final MethodHandle HANDLE = libc("strerror", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     }

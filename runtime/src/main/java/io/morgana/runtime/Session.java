@@ -243,6 +243,7 @@ final class Session implements Boot {
     }
 
     private void boot() throws BootException, HelpShown {
+        long tBoot = System.nanoTime();
         if (!target.implemented()) {
             throw new BootException(BootException.UNAVAILABLE, "target " + target.name() + " is not built yet (see 'morgana targets')");
         }
@@ -271,6 +272,7 @@ final class Session implements Boot {
             throw new BootException(BootException.USAGE, "--logs: " + e.getMessage());
         }
         args.loadFiles();
+        long tArgs = System.nanoTime();
         if (manifest.needs(Device.Kind.STACK)) {
             Stack s = target.openStack(this);
             // Every target's stack stops gracefully: the runtime keeps track where the target does not.
@@ -284,7 +286,15 @@ final class Session implements Boot {
                 case STACK -> { }
             }
         }
+        long tDevices = System.nanoTime();
         target.sealAfterBoot(this);
+        long tSealed = System.nanoTime();
+        LOG.log(Level.DEBUG, () -> "boot phases: arguments " + ms(tBoot, tArgs) + " ms, devices " + ms(tArgs, tDevices)
+                + " ms, seal " + ms(tDevices, tSealed) + " ms");
+    }
+
+    private static String ms(long from, long to) {
+        return String.valueOf(TimeUnit.NANOSECONDS.toMillis(to - from));
     }
 
     private KvRo openKvRo(Device d) throws BootException {

@@ -24,10 +24,13 @@ import java.util.stream.Stream;
  * with a message saying what to do.
  *
  * <p>Training run for the AOT cache: the appliance boots on spt, unsealed, on a transient TAP
- * interface {@code mtrainPID} (it disappears with the process) with a link-local address, and is
- * stopped once it has started. This needs {@code CAP_NET_ADMIN}; without it the appliance is packed
- * without an AOT cache (and starts from the runtime's CDS archive), which the output says.
- * {@code MORGANA_SPT_TRAINING_ARGS} replaces the training's boot arguments (split on spaces).
+ * interface {@code mtrainPID} (it disappears with the process) with a link-local address, serves
+ * {@value #TRAINING_REQUESTS} requests from this process, and is stopped. This needs
+ * {@code CAP_NET_ADMIN}; without it the appliance is packed without an AOT cache (and starts from
+ * the runtime's CDS archive), which the output says. {@code MORGANA_SPT_TRAINING_ARGS} replaces the
+ * training's boot arguments (split on spaces); the requests then go to its {@code --ipv4} address,
+ * which must be reachable from where the build runs (e.g. the build runs in the namespace of the
+ * TAP interface it names).
  */
 public final class Pack {
     private Pack() {}
@@ -41,13 +44,7 @@ public final class Pack {
         Path out = Path.of(args[1]).toAbsolutePath().normalize();
         try {
             List<Path> jars = classPath(args[2], System.getProperty("java.class.path", ""));
-            List<String> trainingArgs = trainingArgs();
-            SptPackager.Options o = SptPackager.Options.of(name).withTraining(trainingArgs, run -> {
-                if (!run.awaitOutput("started " + name, Duration.ofSeconds(60))) {
-                    throw new IllegalStateException("the appliance did not start for the training run");
-                }
-                Thread.sleep(500);
-            });
+            SptPackager.Options o = SptPackager.Options.of(name);
             SptPackager.build(jars, out, out.resolveSibling(name + ".spt.tar.xz"), o, System.out::println);
         } catch (SptPackager.PackagingException | IOException e) {
             System.err.println("morgana: " + e.getMessage());
@@ -55,13 +52,55 @@ public final class Pack {
         }
     }
 
-    private static List<String> trainingArgs() {
+    /** Requests the training run sends once the appliance listens: enough for C1 to compile the request path. */
+    static final int TRAINING_REQUESTS = 200;
+
+    /**
+     * Boot arguments of the training run: {@code MORGANA_SPT_TRAINING_ARGS} (split on spaces), or
+     * unsealed on a transient TAP interface {@code mtrainPID} with the address {@code 169.254.X.2/24}
+     * (X from the process id, so that parallel builds use different subnets).
+     */
+    static List<String> trainingArgs() {
         String env = System.getenv("MORGANA_SPT_TRAINING_ARGS");
         if (env != null && !env.isBlank()) {
             return List.of(env.trim().split("\\s+"));
         }
-        long pid = ProcessHandle.current().pid() % 100_000_000L;
-        return List.of("--no-seal", "--interface=mtrain" + pid, "--ipv4=169.254.77.2/24");
+        long pid = ProcessHandle.current().pid();
+        return List.of("--no-seal", "--interface=" + TRANSIENT + pid % 100_000_000L, "--ipv4=169.254." + (1 + pid % 254) + ".2/24");
+    }
+
+    private static final String TRANSIENT = "mtrain";
+
+    /**
+     * The training exercise: waits until the appliance has started, then sends it
+     * {@link #TRAINING_REQUESTS} requests ({@link TrainingRequests}) so that the AOT cache holds the
+     * request path too. On the transient interface the host side gets address {@code .1} of the
+     * subnet first ({@code ip addr add}; it goes with the interface when the appliance exits).
+     */
+    static SptPackager.Training training(String name, List<String> args) {
+        return run -> {
+            if (!run.awaitOutput("started " + name, Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the appliance did not start for the training run");
+            }
+            String iface = args.stream().filter(a -> a.startsWith("--interface=" + TRANSIENT)).map(a -> a.substring(12)).findFirst().orElse(null);
+            String ipv4 = args.stream().filter(a -> a.startsWith("--ipv4=")).map(a -> a.substring(7)).findFirst().orElse(null);
+            if (iface != null && ipv4 != null && !hostSide(iface, ipv4.replaceFirst("\\.2/", ".1/"), run.progress())) {
+                return;
+            }
+            int answered = TrainingRequests.send(run, args, TRAINING_REQUESTS, run.progress());
+            run.progress().accept("spt: training requests answered: " + answered + " of " + TRAINING_REQUESTS);
+        };
+    }
+
+    /** {@code ip addr add ADDRESS dev IFACE}; false (and said why) if that fails. */
+    private static boolean hostSide(String iface, String address, java.util.function.Consumer<String> progress)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ip", "addr", "add", address, "dev", iface).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (p.waitFor() == 0) return true;
+        progress.accept("spt: cannot give the training interface " + iface + " a host address (" + out
+                + "); the AOT cache covers the start only");
+        return false;
     }
 
     /**

@@ -47,8 +47,11 @@ final class Seccomp {
     /**
      * One downcall, {@code long syscall(long nr, ...)} with five long arguments and errno captured,
      * used for both prctl and seccomp: linking a downcall is the costly part (method handles and
-     * classes are generated), so there is one, made by {@link #link} during the preload (and so
-     * also by the build's unsealed training run, whose AOT cache then holds what it generated).
+     * classes are generated), so there is one, made by {@link #link} during the preload. It has the
+     * signature and options of {@code io.morgana.runtime.Native.syscall}, through which the tap
+     * driver makes all its calls, so the linker finds it in its cache and this costs next to
+     * nothing. (The seal does not call {@code Native} itself so that it runs on a class path
+     * without the runtime, as the seal's own tests do.)
      */
     private static final class Native {
         static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();

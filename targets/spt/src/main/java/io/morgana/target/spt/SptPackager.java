@@ -65,8 +65,10 @@ public final class SptPackager {
         }
     }
 
-    /** The appliance under training: its process and what it has printed (stdout and stderr). */
-    public record TrainingRun(Process process, Path log) {
+    /** The appliance under training: its process, what it has printed (stdout and stderr), where to report. */
+    public record TrainingRun(Process process, Path log, Consumer<String> progress) {
+        public TrainingRun(Process process, Path log) { this(process, log, s -> { }); }
+
         /** Blocks until the output contains {@code text} (any output for ""); false on timeout or exit. */
         public boolean awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
             long end = System.nanoTime() + timeout.toNanos();
@@ -97,10 +99,14 @@ public final class SptPackager {
             if (!name.matches("[a-z][a-z0-9-]*")) throw new IllegalArgumentException("appliance names are lower-case words joined by '-', not '" + name + "'");
         }
 
-        /** Morgana's runtime on the spt target; trained with {@code --no-seal} booting and idling 2 s; fixed time 2026-01-01. */
+        /**
+         * Morgana's runtime on the spt target, trained by {@link Pack#trainingArgs() booting unsealed
+         * on a transient TAP} and {@link Pack#training serving requests}; fixed time 2026-01-01.
+         */
         public static Options of(String name) {
-            return new Options(name, "io.morgana.runtime.Main", List.of("spt"), List.of("--no-seal"),
-                    Training.idle(Duration.ofSeconds(2)), Instant.parse("2026-01-01T00:00:00Z"), "-6");
+            List<String> args = Pack.trainingArgs();
+            return new Options(name, "io.morgana.runtime.Main", List.of("spt"), args,
+                    Pack.training(name, args), Instant.parse("2026-01-01T00:00:00Z"), "-6");
         }
 
         public Options withMain(String cls, List<String> args) { return new Options(name, cls, args, trainingArgs, training, timestamp, xzLevel); }
@@ -298,7 +304,7 @@ public final class SptPackager {
         pb.environment().put("MORGANA_JAVA_OPTS", "-XX:AOTCacheOutput=" + cache);
         Process p = pb.start();
         try {
-            o.training().exercise(new TrainingRun(p, log));
+            o.training().exercise(new TrainingRun(p, log, progress));
         } catch (Exception | AssertionError e) {
             progress.accept("spt: the training exercise failed: " + e + "; the AOT cache covers less. The appliance's output:\n"
                     + tail(Files.readString(log, StandardCharsets.UTF_8), 20));

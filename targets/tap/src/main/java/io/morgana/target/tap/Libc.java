@@ -1,5 +1,7 @@
 package io.morgana.target.tap;
 
+import static io.morgana.runtime.Native.AARCH64;
+
 import io.morgana.runtime.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -43,53 +45,41 @@ final class Libc {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout PTR = ValueLayout.ADDRESS;
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
-        return Native.libc(name, fd, options);
+    /*
+     * Every call but readIntoHeap goes through Native.syscall, one downcall shared with the spt seal:
+     * linking a downcall per function cost tens of milliseconds of boot (see Native.syscall).
+     */
+    private static final long SYS_READ = AARCH64 ? 63 : 0, SYS_WRITE = AARCH64 ? 64 : 1, SYS_CLOSE = AARCH64 ? 57 : 3,
+            SYS_OPENAT = AARCH64 ? 56 : 257, SYS_IOCTL = AARCH64 ? 29 : 16, SYS_SOCKET = AARCH64 ? 198 : 41,
+            SYS_WRITEV = AARCH64 ? 66 : 20, SYS_POLL = 7, SYS_PPOLL = 73, SYS_EVENTFD2 = AARCH64 ? 19 : 290,
+            SYS_SETNS = AARCH64 ? 268 : 308;
+    private static final long AT_FDCWD = -100;
+
+    private static long syscall(MemorySegment capture, long nr, long a, long b, long c) {
+        return Native.syscall(capture, nr, a, b, c, 0, 0);
     }
 
-    private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(INT, PTR, INT), ERRNO);
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO);
-    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO);
-    private static final MethodHandle IOCTL =
-            bind("ioctl", FunctionDescriptor.of(INT, INT, LONG, PTR), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_VALUE =
-            bind("ioctl", FunctionDescriptor.of(INT, INT, LONG, LONG), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle WRITEV = bind("writev", FunctionDescriptor.of(LONG, INT, PTR, INT), ERRNO);
-    // A short call that never blocks (the descriptor is non-blocking) and may write into a Java array.
-    private static final MethodHandle READ_CRITICAL =
-            bind("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO, Linker.Option.critical(true));
-    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(INT, INT, INT, INT), ERRNO);
-    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(INT, PTR, LONG, INT), ERRNO);
-    private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(INT, INT, INT), ERRNO);
-    private static final MethodHandle SETNS = bind("setns", FunctionDescriptor.of(INT, INT, INT), ERRNO);
+    /** A short call that never blocks (the descriptor is non-blocking) and may write into a Java array: linked when first used. */
+    private static final class ReadCritical {
+        static final MethodHandle HANDLE = Native.libc("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO, Linker.Option.critical(true));
+    }
 
     static int errno(MemorySegment capture) { return Native.errno(capture); }
 
     static String strerror(int errno) { return Native.strerror(errno); }
 
     static int open(MemorySegment capture, Arena arena, String path, int flags) {
-        try {
-            return (int) OPEN.invokeExact(capture, arena.allocateFrom(path), flags);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) syscall(capture, SYS_OPENAT, AT_FDCWD, arena.allocateFrom(path).address(), flags);
     }
 
     static void close(int fd) {
-        try {
-            int unused = (int) CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        try (Arena a = Arena.ofConfined()) {
+            syscall(a.allocate(CAPTURE_LAYOUT), SYS_CLOSE, fd, 0, 0);
         }
     }
 
     static long read(MemorySegment capture, int fd, MemorySegment buf, long len) {
-        try {
-            return (long) READ.invokeExact(capture, fd, buf, len);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return syscall(capture, SYS_READ, fd, buf.address(), len);
     }
 
     /**
@@ -98,7 +88,7 @@ final class Libc {
      */
     static long readIntoHeap(MemorySegment capture, int fd, MemorySegment heap, long len) {
         try {
-            return (long) READ_CRITICAL.invokeExact(capture, fd, heap, len);
+            return (long) ReadCritical.HANDLE.invokeExact(capture, fd, heap, len);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -106,68 +96,43 @@ final class Libc {
 
     /** {@code writev(2)} of {@code count} {@code struct iovec} (base, length: 16 bytes each) at {@code iov}. */
     static long writev(MemorySegment capture, int fd, MemorySegment iov, int count) {
-        try {
-            return (long) WRITEV.invokeExact(capture, fd, iov, count);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return syscall(capture, SYS_WRITEV, fd, iov.address(), count);
     }
 
     /** {@code ioctl(2)} whose argument is a value, not a pointer ({@code TUNSETOFFLOAD}). */
     static int ioctlValue(MemorySegment capture, int fd, long request, long value) {
-        try {
-            return (int) IOCTL_VALUE.invokeExact(capture, fd, request, value);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) syscall(capture, SYS_IOCTL, fd, request, value);
     }
 
     static long write(MemorySegment capture, int fd, MemorySegment buf, long len) {
-        try {
-            return (long) WRITE.invokeExact(capture, fd, buf, len);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return syscall(capture, SYS_WRITE, fd, buf.address(), len);
     }
 
     static int ioctl(MemorySegment capture, int fd, long request, MemorySegment arg) {
-        try {
-            return (int) IOCTL.invokeExact(capture, fd, request, arg);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) syscall(capture, SYS_IOCTL, fd, request, arg.address());
     }
 
     static int socket(MemorySegment capture, int domain, int type, int protocol) {
-        try {
-            return (int) SOCKET.invokeExact(capture, domain, type, protocol);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) syscall(capture, SYS_SOCKET, domain, type, protocol);
     }
 
     static int poll(MemorySegment capture, MemorySegment fds, long nfds, int timeoutMillis) {
-        try {
-            return (int) POLL.invokeExact(capture, fds, nfds, timeoutMillis);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        if (!AARCH64) return (int) syscall(capture, SYS_POLL, fds.address(), nfds, timeoutMillis);
+        if (timeoutMillis < 0) return (int) syscall(capture, SYS_PPOLL, fds.address(), nfds, 0);
+        try (Arena a = Arena.ofConfined()) { // ppoll takes a struct timespec
+            MemorySegment ts = a.allocate(16, 8);
+            ts.set(LONG, 0, timeoutMillis / 1000);
+            ts.set(LONG, 8, (timeoutMillis % 1000) * 1_000_000L);
+            return (int) syscall(capture, SYS_PPOLL, fds.address(), nfds, ts.address());
         }
     }
 
     static int eventfd(MemorySegment capture, int initval, int flags) {
-        try {
-            return (int) EVENTFD.invokeExact(capture, initval, flags);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) syscall(capture, SYS_EVENTFD2, initval, flags, 0);
     }
 
     static int setns(MemorySegment capture, int fd, int nstype) {
-        try {
-            return (int) SETNS.invokeExact(capture, fd, nstype);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) syscall(capture, SYS_SETNS, fd, nstype, 0);
     }
 
     /** A {@code struct ifreq} with the name set. */
