@@ -1,5 +1,6 @@
 package io.morgana.http;
 
+import io.morgana.testing.RawHttp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,7 @@ class HttpServerLimitsTest {
         try (SocketFlow.Server s = new SocketFlow.Server(server(limits)); Socket c = new Socket("127.0.0.1", s.port())) {
             c.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes());
             long t0 = System.nanoTime();
-            Raw.Reply r = Raw.readAll(c, 5000);
+            RawHttp.Reply r = Raw.readAll(c, 5000);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(r.closed(), "closed after the idle timeout");
             assertEquals(1, r.count("HTTP/1.1 200"), "the request was answered and nothing was sent at the close: " + r.text());
@@ -43,7 +44,7 @@ class HttpServerLimitsTest {
             assertEquals(stalled.length, s.http.deadlines().registered());
             assertEquals(1, s.http.deadlines().sweepersStarted(), "one sweeping thread for all connections");
             for (int i = 0; i < stalled.length; i++) {
-                Raw.Reply r = Raw.readAll(stalled[i], 5000);
+                RawHttp.Reply r = Raw.readAll(stalled[i], 5000);
                 assertTrue(r.closed(), "connection " + i + " closed by its deadline");
                 if (i % 2 == 0) assertEquals(408, r.status(), r.text());
                 else assertEquals("", r.text(), "an idle connection closes silently");
@@ -64,7 +65,7 @@ class HttpServerLimitsTest {
                 Socket b = new Socket("127.0.0.1", s.port())) {
             for (int i = 0; i < 100 && s.http.activeConnections() < 2; i++) Thread.sleep(20);
             assertEquals(2, s.http.activeConnections());
-            Raw.Reply third = Raw.exchange(s.port(), "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 3000);
+            RawHttp.Reply third = Raw.exchange(s.port(), "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 3000);
             assertEquals(503, third.status(), third.text());
             assertTrue(third.closed());
             a.close();

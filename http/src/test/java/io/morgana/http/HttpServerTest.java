@@ -1,5 +1,6 @@
 package io.morgana.http;
 
+import io.morgana.testing.RawHttp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,7 +60,7 @@ class HttpServerTest {
         String one = "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n";
         String two = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nabcde";
         String last = "GET /nothing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
-        Raw.Reply r = Raw.exchange(port, one + two + one + last, 2000);
+        RawHttp.Reply r = Raw.exchange(port, one + two + one + last, 2000);
         assertTrue(r.closed());
         assertEquals(4, r.count("HTTP/1.1 "), r.text());
         int a = r.text().indexOf("hello\n"), b = r.text().indexOf("abcde"), c = r.text().indexOf("404 Not Found");
@@ -70,7 +71,7 @@ class HttpServerTest {
     void chunkedRequestBodyIsDecoded() throws IOException {
         String req = "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5;ext=1\r\nhello\r\n1\r\n \r\n6\r\nworld!\r\n0\r\nX-Trailer: t\r\n\r\n";
-        Raw.Reply r = Raw.exchange(port, req + "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2000);
+        RawHttp.Reply r = Raw.exchange(port, req + "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2000);
         assertEquals(200, r.status());
         assertTrue(r.text().contains("\r\n\r\nhello world!HTTP/1.1 200"), r.text());
     }
@@ -87,11 +88,11 @@ class HttpServerTest {
 
     @Test
     void http10GetsCloseDelimitedStreamAndKeepAliveOnRequest() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "GET /stream HTTP/1.0\r\n\r\n", 2000);
+        RawHttp.Reply r = Raw.exchange(port, "GET /stream HTTP/1.0\r\n\r\n", 2000);
         assertTrue(r.closed());
         assertFalse(r.text().contains("chunked"));
         assertTrue(r.text().endsWith("line 99\n"));
-        Raw.Reply k = Raw.exchange(port, "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 400);
+        RawHttp.Reply k = Raw.exchange(port, "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 400);
         assertFalse(k.closed());
         assertTrue(k.text().contains("Connection: keep-alive"));
     }
@@ -106,14 +107,14 @@ class HttpServerTest {
             int n = s.getInputStream().readNBytes(b, 0, 25);
             assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(b, 0, n, StandardCharsets.US_ASCII));
             out.write("xyz".getBytes(StandardCharsets.US_ASCII));
-            Raw.Reply r = Raw.readAll(s, 500);
+            RawHttp.Reply r = Raw.readAll(s, 500);
             assertTrue(r.text().startsWith("HTTP/1.1 200 OK") && r.text().endsWith("\r\n\r\nxyz"), r.text());
         }
     }
 
     @Test
     void unreadExpectedBodyClosesWithoutContinue() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "POST /ignore HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n", 2000);
+        RawHttp.Reply r = Raw.exchange(port, "POST /ignore HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n", 2000);
         assertEquals(200, r.status());
         assertFalse(r.text().contains("100 Continue"));
         assertTrue(r.text().contains("Connection: close") && r.closed());
@@ -121,14 +122,14 @@ class HttpServerTest {
 
     @Test
     void headSendsHeadersOnly() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "HEAD /hello HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n", 500);
+        RawHttp.Reply r = Raw.exchange(port, "HEAD /hello HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n", 500);
         assertEquals(2, r.count("Content-Length: 6"));
         assertEquals(1, r.count("hello\n"));
     }
 
     @Test
     void handlersCannotSetFraming() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "GET /framing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2000);
+        RawHttp.Reply r = Raw.exchange(port, "GET /framing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2000);
         assertTrue(r.text().contains("Content-Length: 2\r\n") && !r.text().contains("1000") && !r.text().contains("chunked"), r.text());
         assertTrue(r.text().endsWith("\r\n\r\nok"), r.text());
     }
@@ -143,14 +144,14 @@ class HttpServerTest {
 
     @Test
     void handlerFailureIs500() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "GET /fail HTTP/1.1\r\nHost: a\r\n\r\n", 2000);
+        RawHttp.Reply r = Raw.exchange(port, "GET /fail HTTP/1.1\r\nHost: a\r\n\r\n", 2000);
         assertEquals(500, r.status());
         assertTrue(r.closed());
     }
 
     @Test
     void unknownMethodOnKnownPathIs405() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "DELETE /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2000);
+        RawHttp.Reply r = Raw.exchange(port, "DELETE /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2000);
         assertEquals(405, r.status());
         assertTrue(r.text().contains("Allow: GET, HEAD"));
     }
@@ -189,7 +190,7 @@ class HttpServerTest {
             """)
     void malformedRequestIsRejectedAndClosed(String name, int status, String request) throws IOException {
         String wire = request.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\0");
-        Raw.Reply r = Raw.exchange(port, wire, 3000);
+        RawHttp.Reply r = Raw.exchange(port, wire, 3000);
         assertEquals(status, r.status(), r.text());
         assertTrue(r.closed(), "connection left open after " + name);
         assertTrue(r.text().contains("Connection: close"), r.text());
@@ -202,14 +203,14 @@ class HttpServerTest {
 
     @Test
     void malformedContentTheHandlerIgnoredIsStillRejected() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "POST /ignore HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 3000);
+        RawHttp.Reply r = Raw.exchange(port, "POST /ignore HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", 3000);
         assertEquals(400, r.status(), r.text());
         assertTrue(r.closed());
     }
 
     @Test
     void requestLineTooLongIs414() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: a\r\n\r\n", 3000);
+        RawHttp.Reply r = Raw.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: a\r\n\r\n", 3000);
         assertEquals(414, r.status());
         assertTrue(r.closed());
     }
@@ -218,7 +219,7 @@ class HttpServerTest {
     void headersTooLargeIs431() throws IOException {
         StringBuilder sb = new StringBuilder("GET /hello HTTP/1.1\r\nHost: a\r\n");
         for (int i = 0; i < 300; i++) sb.append("X-Filler-").append(i).append(": ").append("v".repeat(60)).append("\r\n");
-        Raw.Reply r = Raw.exchange(port, sb + "\r\n", 3000);
+        RawHttp.Reply r = Raw.exchange(port, sb + "\r\n", 3000);
         assertEquals(431, r.status());
         assertTrue(r.closed());
         StringBuilder many = new StringBuilder("GET /hello HTTP/1.1\r\nHost: a\r\n");
@@ -229,7 +230,7 @@ class HttpServerTest {
     @Test
     void stalledHeadTimesOutWith408() throws IOException {
         long t0 = System.nanoTime();
-        Raw.Reply r = Raw.exchange(port, "GET /hello HTTP/1.1\r\nHos", 5000);
+        RawHttp.Reply r = Raw.exchange(port, "GET /hello HTTP/1.1\r\nHos", 5000);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(408, r.status());
         assertTrue(r.closed());
@@ -238,7 +239,7 @@ class HttpServerTest {
 
     @Test
     void stalledBodyTimesOut() throws IOException {
-        Raw.Reply r = Raw.exchange(port, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc", 5000);
+        RawHttp.Reply r = Raw.exchange(port, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc", 5000);
         assertEquals(408, r.status());
         assertTrue(r.closed());
     }

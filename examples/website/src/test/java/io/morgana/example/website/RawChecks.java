@@ -1,11 +1,9 @@
 package io.morgana.example.website;
 
-import java.io.ByteArrayOutputStream;
+import io.morgana.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,23 +63,23 @@ public final class RawChecks {
         };
         String robots = Files.readString(site.resolve("robots.txt"));
         for (String[] c : cases) {
-            Reply r = exchange(c[0] + "GET /robots.txt HTTP/1.1\r\nHost: a\r\n\r\n", 5000);
+            RawHttp.Reply r = exchange(c[0] + "GET /robots.txt HTTP/1.1\r\nHost: a\r\n\r\n", 5000);
             String shown = c[0].length() > 80 ? c[0].substring(0, 80) + "..." : c[0];
-            check(r.text.startsWith("HTTP/1.1 " + c[1] + " "), shown + " → " + r.text);
-            check(r.text.contains("Connection: close") && r.closed, "connection not closed after " + shown + ": " + r.text);
-            check(!r.text.contains(robots), "the request after a malformed one was answered: " + r.text);
-            Reply ok = exchange("GET /robots.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 5000);
-            check(ok.text.startsWith("HTTP/1.1 200 OK") && ok.text.endsWith(robots), "not served after " + shown + ": " + ok.text);
+            check(r.text().startsWith("HTTP/1.1 " + c[1] + " "), shown + " → " + r.text());
+            check(r.text().contains("Connection: close") && r.closed(), "connection not closed after " + shown + ": " + r.text());
+            check(!r.text().contains(robots), "the request after a malformed one was answered: " + r.text());
+            RawHttp.Reply ok = exchange("GET /robots.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 5000);
+            check(ok.text().startsWith("HTTP/1.1 200 OK") && ok.text().endsWith(robots), "not served after " + shown + ": " + ok.text());
         }
     }
 
     /** HEAD then GET on one connection: HEAD's answer has no body, the GET's answer follows its empty line. */
     void headAnswerEndsAtItsEmptyLine() throws IOException {
-        Reply r = exchange("HEAD /index.html HTTP/1.1\r\nHost: a\r\n\r\nGET /robots.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 5000);
-        int split = r.text.indexOf("\r\n\r\n") + 4;
-        check(r.text.startsWith("HTTP/1.1 200 OK") && r.text.startsWith("HTTP/1.1 200 OK", split), r.text);
-        check(r.text.contains("Content-Length: " + Files.size(site.resolve("index.html")) + "\r\n"), r.text);
-        check(r.text.endsWith(Files.readString(site.resolve("robots.txt"))), r.text);
+        RawHttp.Reply r = exchange("HEAD /index.html HTTP/1.1\r\nHost: a\r\n\r\nGET /robots.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 5000);
+        int split = r.text().indexOf("\r\n\r\n") + 4;
+        check(r.text().startsWith("HTTP/1.1 200 OK") && r.text().startsWith("HTTP/1.1 200 OK", split), r.text());
+        check(r.text().contains("Content-Length: " + Files.size(site.resolve("index.html")) + "\r\n"), r.text());
+        check(r.text().endsWith(Files.readString(site.resolve("robots.txt"))), r.text());
     }
 
     /** 1,000 connections that sent part of a request line and stalled; a normal client is served within 1 s. */
@@ -97,37 +95,17 @@ public final class RawChecks {
             }
             Thread.sleep(300);
             long t0 = System.nanoTime();
-            Reply r = exchange("GET /index.html HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 5000);
+            RawHttp.Reply r = exchange("GET /index.html HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 5000);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            check(r.text.startsWith("HTTP/1.1 200 OK") && r.text.endsWith(Files.readString(site.resolve("index.html"), StandardCharsets.ISO_8859_1)), r.text);
+            check(r.text().startsWith("HTTP/1.1 200 OK") && r.text().endsWith(Files.readString(site.resolve("index.html"), StandardCharsets.ISO_8859_1)), r.text());
             check(ms < 1000, "served in " + ms + " ms with 1,000 idle connections open");
         } finally {
             for (Socket s : idle) s.close();
         }
     }
 
-    record Reply(String text, boolean closed) {}
-
     /** Sends raw bytes on one connection; returns all the server sends until it closes (or the wait passes). */
-    Reply exchange(String request, int waitMillis) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 5000);
-            s.setSoTimeout(waitMillis);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] b = new byte[8192];
-            boolean closed = false;
-            try {
-                int n;
-                while ((n = in.read(b)) >= 0) out.write(b, 0, n);
-                closed = true;
-            } catch (SocketTimeoutException e) {
-                // still open
-            } catch (java.net.SocketException e) {
-                closed = true; // reset after the answer
-            }
-            return new Reply(out.toString(StandardCharsets.ISO_8859_1), closed);
-        }
+    RawHttp.Reply exchange(String request, int waitMillis) throws IOException {
+        return RawHttp.exchange(host, port, request, waitMillis);
     }
 }
