@@ -33,11 +33,19 @@ import java.util.Optional;
  * {@value #MAP_THRESHOLD} bytes or more are memory-mapped rather than copied. Digests are computed
  * once per (file, size, mtime) and remembered (up to {@value #DIGEST_CACHE} of them, least recently
  * used evicted).
+ *
+ * <p>Reads of a value are served from a cache of what the last checked read found (its real path,
+ * size, time, file identity and bytes), confirmed by one {@code lstat} of that path: if any of these
+ * changed, or the file is gone, the key is resolved and checked again from scratch. Up to
+ * {@value #VALUE_CACHE} values are kept, small ones' bytes up to {@value #VALUE_CACHE_BYTES} bytes
+ * in all (large ones are mappings), least recently used evicted.
  */
 public final class DirectoryKv implements KvRw {
 
     static final int MAP_THRESHOLD = 1 << 20;
     static final int DIGEST_CACHE = 4096;
+    static final int VALUE_CACHE = 4096;
+    static final long VALUE_CACHE_BYTES = 32L << 20;
     private static final String TEMP_PREFIX = ".morgana-tmp-";
 
     private final Path root;
@@ -47,6 +55,14 @@ public final class DirectoryKv implements KvRw {
     };
 
     private record CachedDigest(long size, long modified, byte[] digest) {}
+
+    /** A value as a checked read found it; {@code bytes} read-only (heap for small values, a mapping for large). */
+    private record CachedValue(Path real, long size, long modifiedNanos, Object fileKey, ByteBuffer bytes) {
+        long heapBytes() { return bytes.isDirect() ? 0 : size; }
+    }
+
+    private long cachedHeapBytes;
+    private final LinkedHashMap<Key, CachedValue> values = new LinkedHashMap<>(64, 0.75f, true);
 
     private DirectoryKv(Path root, boolean writable) {
         this.root = root;
@@ -129,17 +145,67 @@ public final class DirectoryKv implements KvRw {
         return Optional.empty();
     }
 
-    @Override public ByteBuffer get(Key key) throws KvException {
+    @Override public ByteBuffer get(Key key) throws KvException { return cached(key).bytes.duplicate(); }
+
+    /** The value of {@code key}: the cached read if one lstat shows the file unchanged, else a checked read. */
+    private CachedValue cached(Key key) throws KvException {
+        CachedValue c;
+        synchronized (values) {
+            c = values.get(key);
+        }
+        if (c != null) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(c.real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile() && a.size() == c.size && nanos(a) == c.modifiedNanos && java.util.Objects.equals(a.fileKey(), c.fileKey)) {
+                    return c;
+                }
+            } catch (IOException e) {
+                // gone or unreadable: the checked read below says which
+            }
+            forget(key);
+        }
         Path p = value(key);
         try (FileChannel ch = openForReading(p)) {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             long size = ch.size();
             if (size > Integer.MAX_VALUE) throw new KvException("'" + key + "' is larger than 2 GiB: read it in ranges");
-            if (size >= MAP_THRESHOLD) return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            ByteBuffer b = ByteBuffer.allocate((int) size);
-            while (b.hasRemaining() && ch.read(b) >= 0) { }
-            return b.flip().asReadOnlyBuffer();
+            ByteBuffer bytes;
+            if (size >= MAP_THRESHOLD) {
+                bytes = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            } else {
+                ByteBuffer b = ByteBuffer.allocate((int) size);
+                while (b.hasRemaining() && ch.read(b) >= 0) { }
+                bytes = b.flip().asReadOnlyBuffer();
+            }
+            c = new CachedValue(p, bytes.remaining(), nanos(a), a.fileKey(), bytes);
+            // Keep it only if the file did not change while we read it.
+            if (a.size() == c.size && a.fileKey() != null) remember(key, c);
+            return c;
         } catch (IOException e) {
             throw failure(key, e);
+        }
+    }
+
+    private static long nanos(BasicFileAttributes a) { return a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS); }
+
+    private void remember(Key key, CachedValue c) {
+        if (c.heapBytes() > VALUE_CACHE_BYTES / 16) return; // a few big files must not flush the rest
+        synchronized (values) {
+            CachedValue old = values.put(key, c);
+            if (old != null) cachedHeapBytes -= old.heapBytes();
+            cachedHeapBytes += c.heapBytes();
+            var it = values.values().iterator();
+            while ((values.size() > VALUE_CACHE || cachedHeapBytes > VALUE_CACHE_BYTES) && it.hasNext()) {
+                cachedHeapBytes -= it.next().heapBytes();
+                it.remove();
+            }
+        }
+    }
+
+    private void forget(Key key) {
+        synchronized (values) {
+            CachedValue old = values.remove(key);
+            if (old != null) cachedHeapBytes -= old.heapBytes();
         }
     }
 
@@ -186,20 +252,11 @@ public final class DirectoryKv implements KvRw {
         return out;
     }
 
-    @Override public long size(Key key) throws KvException {
-        try {
-            return Files.size(value(key));
-        } catch (IOException e) {
-            throw failure(key, e);
-        }
-    }
+    @Override public long size(Key key) throws KvException { return cached(key).size; }
 
     @Override public Instant lastModified(Key key) throws KvException {
-        try {
-            return Files.getLastModifiedTime(value(key)).toInstant();
-        } catch (IOException e) {
-            throw failure(key, e);
-        }
+        long n = cached(key).modifiedNanos;
+        return Instant.ofEpochSecond(Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L));
     }
 
     @Override public byte[] digest(Key key) throws KvException {

@@ -46,6 +46,42 @@ class DirectoryKvTest extends KvContract {
         assertThrows(IllegalArgumentException.class, () -> Key.parse("../outside/secret"));
     }
 
+    @Test void cachedReadsSeeEveryChangeOnTheHost() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("changes"));
+        Path f = Files.createDirectories(root.resolve("d")).resolve("f");
+        java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L);
+        Files.writeString(f, "one");
+        Files.setLastModifiedTime(f, t);
+        DirectoryKv kv = DirectoryKv.open(root, false);
+        Key k = Key.parse("d/f");
+        assertEquals("one", text(kv.get(k)));
+        assertEquals("one", text(kv.get(k)));
+
+        Files.writeString(f, "two"); // same size, in place, new time
+        assertEquals("two", text(kv.get(k)));
+        assertEquals(3, kv.size(k));
+
+        Path other = tmp.resolve("replacement");
+        Files.writeString(other, "six");
+        Files.setLastModifiedTime(other, Files.getLastModifiedTime(f));
+        Files.move(other, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // same size and time, another file
+        assertEquals("six", text(kv.get(k)));
+
+        Files.writeString(f, "longer now");
+        Files.setLastModifiedTime(f, t);
+        assertEquals(10, kv.size(k));
+        assertEquals(t.toInstant(), kv.lastModified(k));
+
+        // A directory swapped for a link that leads out: the key is absent, not served from the cache.
+        Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(outside.resolve("f"), "out");
+        Files.move(root.resolve("d"), tmp.resolve("d-moved"));
+        Files.createSymbolicLink(root.resolve("d"), outside);
+        assertThrows(NoSuchKeyException.class, () -> kv.get(k));
+        Files.delete(root.resolve("d"));
+        assertThrows(NoSuchKeyException.class, () -> kv.size(k));
+    }
+
     @Test void readOnlyStoreRefusesChanges() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("ro"));
         Files.writeString(root.resolve("f"), "1");
