@@ -13,13 +13,15 @@ import java.nio.ByteBuffer;
 /**
  * Morgana side of bench/tcp: {@code TcpBenchServer TAP NETNS ADDRESS/LEN GATEWAY BYTES} on
  * Morgana's stack over the TAP: port 5001 discards what it reads, 5002 sends BYTES then closes,
- * 5003 accepts and closes (connections per second). Prints "ready".
+ * 5003 accepts and closes (connections per second). Prints "ready". The TAP has the kernel's
+ * checksum and segmentation offloads unless {@code -Dmorgana.bench.offload=false}.
  */
 public class TcpBenchServer {
     public static void main(String[] a) throws Exception {
         long bytes = Long.parseLong(a[4]);
         ThreadLoop loop = ThreadLoop.start("tcp-bench");
-        TapLink link = new TapLink(TapDevice.open(a[0], a[1]), MacAddress.parse("02:00:00:00:c5:b0"));
+        boolean offload = Boolean.parseBoolean(System.getProperty("morgana.bench.offload", "true"));
+        TapLink link = new TapLink(TapDevice.open(a[0], a[1], offload), MacAddress.parse("02:00:00:00:c5:b0"));
         NetStack stack = NetStack.builder(link, loop).ipv4(Ipv4Prefix.parse(a[2])).gateway(Ipv4Address.parse(a[3]))
                 .tcp(TcpService.factory(TcpConfig.defaults().withBuffers(4 << 20, 4 << 20))).build().start();
         stack.tcp().serve(5001, f -> {

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * reading: the kernel's TAP queue fills and the kernel drops (visible as tx drops of the host
  * interface), which is where a NIC would drop too.
  *
- * <p>With the device's offloads ({@link TapDevice#offloads()}) the slots are Java arrays of 64 KiB
- * and more, read into directly (the TCP layer then parses the array in place: one copy less), since
+ * <p>With the device's offloads ({@link TapDevice#offloads()}) the slots are up to 64 Java arrays
+ * of 64 KiB and more, made as traffic first needs them and read into directly (the TCP layer then parses the array in place: one copy less), since
  * the kernel hands us TCP super-segments up to 64 KiB; a frame whose {@link VirtioNetHeader} says
  * the kernel verified its checksum ({@code DATA_VALID}) or will never need one ({@code NEEDS_CSUM},
  * the checksum field then partial) goes up through {@link Receiver#receiveVerified}. Without,
@@ -49,15 +49,20 @@ public final class TapLink implements Link {
     static final int SUPER_SLOT_SIZE = VirtioNetHeader.LENGTH + 65_535 + 14 + 4;
     /** Frames read per wake-up before the reader lets the loop catch up. */
     static final int BATCH = 64;
+    /** The same with offloads, where each frame may be 64 KiB. */
+    static final int SUPER_BATCH = 8;
 
     private final TapDevice device;
     private final MacAddress mac;
     private final int frameSize;
     private final int headerLength;
+    private final int batchLimit;
     /** The MTU when the link was made: what tells a super-segment from a frame, without an ioctl per frame. */
     private final int linkMtu;
     private final ArrayBlockingQueue<Slot> free;
     private final ArrayBlockingQueue<Slot> ready;
+    /** Heap slots the reader may still make (offloads only). Reader thread. */
+    private int heapSlotsToMake;
     private final AtomicBoolean drainPosted = new AtomicBoolean();
     private final MemorySegment txSegment;
     /** The virtio-net header of the frame being sent (offloads only). */
@@ -94,6 +99,7 @@ public final class TapLink implements Link {
         this.device = device;
         this.mac = mac;
         this.headerLength = device.vnetHeaderLength();
+        this.batchLimit = device.offloads() ? SUPER_BATCH : BATCH;
         this.linkMtu = device.mtu();
         Arena arena = Arena.ofAuto();
         int slots;
@@ -108,7 +114,8 @@ public final class TapLink implements Link {
         free = new ArrayBlockingQueue<>(slots);
         ready = new ArrayBlockingQueue<>(slots);
         if (device.offloads()) {
-            for (int i = 0; i < slots; i++) free.add(new Slot(MemorySegment.ofArray(new byte[frameSize]), headerLength));
+            // Made as traffic needs them (the reader's job), so a quiet appliance keeps its 4 MiB.
+            heapSlotsToMake = slots;
         } else {
             MemorySegment pool = arena.allocate((long) frameSize * slots, 64);
             for (int i = 0; i < slots; i++) free.add(new Slot(pool.asSlice((long) i * frameSize, frameSize), 0));
@@ -166,6 +173,10 @@ public final class TapLink implements Link {
         int batch = 0;
         while (!closed) {
             Slot s = free.poll();
+            if (s == null && heapSlotsToMake > 0) {
+                heapSlotsToMake--;
+                s = new Slot(MemorySegment.ofArray(new byte[frameSize]), headerLength);
+            }
             if (s == null) {
                 post();
                 try {
@@ -180,7 +191,7 @@ public final class TapLink implements Link {
                 s.length = Math.min(n, frameSize) - headerLength;
                 rxFrames.incrementAndGet();
                 ready.add(s); // cannot fail: at most SLOTS slots exist
-                if (++batch >= BATCH) {
+                if (++batch >= batchLimit) {
                     post();
                     batch = 0;
                 }
