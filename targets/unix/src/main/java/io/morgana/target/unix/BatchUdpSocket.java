@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A host UDP socket that moves many datagrams per system call, as NSD does: {@code recvmmsg}
- * fills up to {@value #BATCH} datagrams at once and {@link #receive} hands them out one by one;
+ * fills up to {@value #BATCH} datagrams at once (NSD takes 100) and {@link #receive} hands them
+ * out one by one — a socket starts with room for {@value #FIRST_BATCH} and doubles it each time a
+ * call fills it, so a client's socket stays small while a busy server's grows;
  * what the receiving thread sends while datagrams of that batch are still waiting is held back and
  * sent with one {@code sendmmsg} when the batch is used up (so a server that answers each datagram
  * sends the answers to a batch together). Sends from other threads, sends larger than
@@ -47,7 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BatchUdpSocket implements UdpSocket {
 
     /** Datagrams one {@code recvmmsg} may return, and sends held back at most. */
-    static final int BATCH = 32;
+    static final int BATCH = 128;
+    /** The batch a socket starts with. */
+    static final int FIRST_BATCH = 4;
     /** Largest datagram held back for a batched send; larger ones go at once. */
     static final int HELD_MAX = 4096;
     private static final int SLOT = 65_536;
@@ -163,7 +167,14 @@ final class BatchUdpSocket implements UdpSocket {
             synchronized (receiveLock) {
                 if (next >= count) {
                     flushHeld();
-                    if (in == null) in = new Batch(BATCH, SLOT);
+                    if (in == null) {
+                        in = new Batch(FIRST_BATCH, SLOT);
+                    } else if (count == in.size && in.size < BATCH) {
+                        // The last call filled the batch: more may be waiting next time.
+                        Batch bigger = new Batch(Math.min(BATCH, 2 * in.size), SLOT);
+                        in.free();
+                        in = bigger;
+                    }
                     count = Thread.currentThread().isVirtual() ? fillElsewhere() : fill();
                     next = 0;
                     receiveCalls++;
@@ -181,12 +192,13 @@ final class BatchUdpSocket implements UdpSocket {
         }
     }
 
-    /** One blocking {@code recvmmsg}: at least one datagram, and what else is queued, up to BATCH. */
+    /** One blocking {@code recvmmsg}: at least one datagram, and what else is queued, up to the batch's size. */
     private int fill() throws IOException {
         Batch b = in;
-        for (int i = 0; i < BATCH; i++) b.resetName(i);
+        // The kernel wrote the name lengths of the slots the last call filled; a new batch has them all set.
+        for (int i = 0; i < Math.min(count, b.size); i++) b.resetName(i);
         while (true) {
-            int n = Sockets.recvmmsg(b.capture, fd, b.headers, BATCH, Sockets.MSG_WAITFORONE);
+            int n = Sockets.recvmmsg(b.capture, fd, b.headers, b.size, Sockets.MSG_WAITFORONE);
             if (closed) throw new ClosedChannelException();
             if (n > 0) return n;
             if (n == 0) continue;
@@ -400,22 +412,24 @@ final class BatchUdpSocket implements UdpSocket {
     private static final class Batch {
         final MemorySegment all, headers, capture;
         private final MemorySegment iovecs, names, data;
-        private final int size;
+        /** Datagrams it holds, and bytes each. */
+        final int size, slot;
 
-        Batch(int n, int size) {
-            this.size = size;
+        Batch(int n, int slot) {
+            this.size = n;
+            this.slot = slot;
             long h = n * MMSGHDR_SIZE, v = n * IOVEC_SIZE, s = n * SOCKADDR_STRIDE, c = 16;
-            all = Sockets.malloc(h + v + s + c + (long) n * size);
+            all = Sockets.malloc(h + v + s + c + (long) n * slot);
             headers = all.asSlice(0, h);
             iovecs = all.asSlice(h, v);
             names = all.asSlice(h + v, s);
             capture = all.asSlice(h + v + s, Native.LAYOUT.byteSize());
-            data = all.asSlice(h + v + s + c, (long) n * size);
+            data = all.asSlice(h + v + s + c, (long) n * slot);
             headers.fill((byte) 0);
             for (int i = 0; i < n; i++) {
                 MemorySegment iov = iovecs.asSlice(i * IOVEC_SIZE, IOVEC_SIZE);
                 iov.set(ValueLayout.ADDRESS, 0, data(i));
-                iov.set(ValueLayout.JAVA_LONG, 8, size);
+                iov.set(ValueLayout.JAVA_LONG, 8, slot);
                 MemorySegment hdr = headers.asSlice(i * MMSGHDR_SIZE, MMSGHDR_SIZE);
                 hdr.set(ValueLayout.ADDRESS, MSG_NAME, name(i));
                 hdr.set(ValueLayout.JAVA_INT, MSG_NAMELEN, SOCKADDR_SIZE);
@@ -424,7 +438,7 @@ final class BatchUdpSocket implements UdpSocket {
             }
         }
 
-        MemorySegment data(int i) { return data.asSlice((long) i * size, size); }
+        MemorySegment data(int i) { return data.asSlice((long) i * slot, slot); }
 
         MemorySegment name(int i) { return names.asSlice(i * SOCKADDR_STRIDE, SOCKADDR_SIZE); }
 
