@@ -26,6 +26,22 @@ class LauncherTest {
         assertTrue(!s.contains(System.getProperty("java.home")) && !s.contains("/work/") && !s.matches("(?s).*@[A-Z]+@.*"), s);
     }
 
+    /** Issue 6: every JVM option the launcher passes says why it is there, in the launcher's own comment. */
+    @Test void everyJvmOptionIsExplained() {
+        String s = SptPackager.launcher(SptPackager.Options.of("website"), List.of("website.jar"));
+        String comment = s.lines().filter(l -> l.startsWith("#")).reduce("", (a, b) -> a + b + "\n");
+        String exec = s.substring(s.indexOf("exec \""));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<=\\s)(-X[^\\s\"=]*|--[a-z-]+)").matcher(exec);
+        int n = 0;
+        while (m.find()) {
+            String opt = m.group(1).replaceFirst("^(-Xm[xs]).*", "$1").replaceFirst("^(-XX:[+-]?)", "-XX:");
+            String name = opt.startsWith("-XX:") ? opt.substring(4) : opt;
+            assertTrue(comment.contains(name), name + " is passed but not explained in\n" + comment);
+            n++;
+        }
+        assertTrue(n >= 12, "found the launcher's options (" + n + ") in\n" + exec);
+    }
+
     @Test void smallHeapsStartAtTheirSize() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("small/bin"));
         Path launcher = bin.resolve("small");
