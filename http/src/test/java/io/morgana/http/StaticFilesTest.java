@@ -66,6 +66,23 @@ class StaticFilesTest {
     }
 
     @Test
+    void onTheWireThePreparedAnswerIsTheFullPathsAnswer() throws Exception {
+        try (SocketFlow.Server s = new SocketFlow.Server(HttpServer.builder(files).build())) {
+            String get = "GET /style.css HTTP/1.1\r\nHost: a\r\n\r\n";
+            String head = "HEAD /style.css HTTP/1.1\r\nHost: a\r\n\r\n";
+            // The first GET takes the full path and prepares the path; the next three use it.
+            String all = Raw.exchange(s.port(), get + get + head + get.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"), 5000)
+                    .text().replaceAll("Date: [^\r]*\r\n", "");
+            String[] answers = all.split("(?=HTTP/1\\.1 )");
+            assertEquals(4, answers.length, all);
+            assertEquals(answers[0], answers[1]);
+            assertEquals(answers[0].substring(0, answers[0].indexOf("\r\n\r\n") + 4), answers[2], "HEAD: the same head, no body");
+            assertEquals(answers[0].replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"), answers[3]);
+            assertTrue(answers[0].contains("Content-Length: 6\r\n") && answers[0].endsWith("\r\n\r\nbody{}"), answers[0]);
+        }
+    }
+
+    @Test
     void aChangedFileIsServedNewWithNewValidators(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path f = dir.resolve("page.html");
         java.nio.file.Files.writeString(f, "old");
