@@ -14,13 +14,18 @@ public final class Seal {
     private static final System.Logger LOG = System.getLogger("spt");
 
     /**
-     * Does everything the seal does but the filter: loads what the JVM would otherwise open lazily.
+     * Does everything the seal does but installing the filter: loads what the JVM would otherwise
+     * open lazily, and compiles the filter.
      * {@code --no-seal} runs it too, so that an unsealed run (and the build's training run, whose
      * AOT cache then holds these classes) behaves like a sealed one.
      */
     public static void preload() {
         long t0 = System.nanoTime();
         Preload.everything();
+        // Compile (not install) the filter too: the training run then loads and profiles the seal's
+        // classes into the AOT cache, instead of the sealed start loading them from the jar.
+        Arch arch = Arch.current();
+        if (arch != null) SeccompProgram.encode(SeccompProgram.compile(SyscallPolicy.RULES, arch, (int) ProcessHandle.current().pid()));
         LOG.log(Level.DEBUG, () -> "preloaded for the seal in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
