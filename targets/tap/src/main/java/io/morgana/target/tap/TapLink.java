@@ -274,7 +274,8 @@ public final class TapLink implements Link {
         int proto = frame.get(p + 14 + 9) & 0xff;
         int start = 14 + ihl;
         int thl = proto == 6 ? (frame.get(p + start + 12) & 0xf0) >>> 2 : 8;
-        boolean cut = segmentSize > 0 && frame.remaining() > 14 + linkMtu;
+        // Cut whenever the payload exceeds a segment, even if the frame fits the link (a lower path MTU).
+        boolean cut = segmentSize > 0 && frame.remaining() - start - thl > segmentSize;
         VirtioNetHeader.write(txHeader, 0, VirtioNetHeader.NEEDS_CSUM, cut ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_NONE,
                 start + thl, cut ? segmentSize : 0, start, proto == 6 ? 16 : 6);
         txOffloaded++;

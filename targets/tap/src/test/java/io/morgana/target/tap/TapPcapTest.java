@@ -34,8 +34,10 @@ class TapPcapTest {
         Netns.Result r = Netns.host("tshark", "-n", "-r", pcap.toString());
         assertEquals(0, r.exit(), r.output());
         String out = r.stdout();
-        assertEquals(3, out.lines().filter(l -> l.matches(".*10\\.4\\.7\\.1 (→|->) 10\\.4\\.7\\.2 .*Echo \\(ping\\) request.*")).count(), out);
-        assertEquals(3, out.lines().filter(l -> l.matches(".*10\\.4\\.7\\.2 (→|->) 10\\.4\\.7\\.1 .*Echo \\(ping\\) reply.*")).count(), out);
+        // ping -c 3 -w 10 sends until three replies came: more requests when ARP is slow on a loaded host.
+        long requests = out.lines().filter(l -> l.matches(".*10\\.4\\.7\\.1 (→|->) 10\\.4\\.7\\.2 .*Echo \\(ping\\) request.*")).count();
+        assertTrue(requests >= 3, out);
+        assertEquals(requests, out.lines().filter(l -> l.matches(".*10\\.4\\.7\\.2 (→|->) 10\\.4\\.7\\.1 .*Echo \\(ping\\) reply.*")).count(), out);
         assertTrue(out.contains("ARP"), out);
         assertTrue(out.contains("10.4.7.2 is at 02:00:00:00:04:07"), out);
     }
