@@ -248,11 +248,11 @@ final class BatchUdpSocket implements UdpSocket {
     private void sendHeld(ByteBuffer src, Endpoint to) throws IOException {
         synchronized (heldLock) {
             if (held == null) held = new Batch(BATCH, HELD_MAX);
-            int i = heldCount++;
-            int n = src.remaining();
+            int i = heldCount;
+            held.setName(i, sockaddr(held.name(i), to)); // first: it refuses what this socket cannot reach
             held.data(i).copyFrom(MemorySegment.ofBuffer(src));
-            held.setLength(i, n);
-            held.setName(i, sockaddr(held.name(i), to));
+            held.setLength(i, src.remaining());
+            heldCount++;
             // More datagrams of this batch to answer: hold this one until they are.
             if (next < count && heldCount < BATCH) return;
             flushHeld();
