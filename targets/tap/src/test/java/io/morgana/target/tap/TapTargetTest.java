@@ -30,6 +30,7 @@ class TapTargetTest {
             {"--interface=t4tap-none"},
             {"--interface=t4tap-none", "--dhcp", "--ipv4=10.4.8.2/24"},
             {"--interface=t4tap-none", "--ipv4=10.4.8.2/24", "--ipv4-gateway=10.4.9.1"},
+            {"--interface=t4tap-none", "--ipv4=10.4.8.2/24", "--tap-offload=maybe"},
         }) {
             try (Launcher.Running r = Launcher.start(new UdpEchoAppliance(), "tap", args)) {
                 assertEquals(BootException.USAGE, r.awaitExit(Duration.ofSeconds(10)), String.join(" ", args));
@@ -49,6 +50,7 @@ class TapTargetTest {
                     "--pcap=" + pcap)) {
                 app.awaitLog("echoing on udp port 7", Duration.ofSeconds(20));
                 assertTrue(String.join("\n", app.log()).contains("attached to TAP interface t4tap-tg"), String.join("\n", app.log()));
+                assertTrue(String.join("\n", app.log()).contains("checksum and TCP segmentation offload"), "offloads by default");
                 ns.execOk(Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-w", "10", "10.4.8.2");
                 Netns.Result echo = ns.exec(Duration.ofSeconds(10), "sh", "-c", "echo via the tap target | socat -t 2 - UDP4:10.4.8.2:7");
                 assertEquals("via the tap target", echo.stdout().trim(), echo.output());
@@ -80,8 +82,9 @@ class TapTargetTest {
     void createsTheInterfaceWhenAbsent() throws Exception {
         try (Netns ns = Netns.create("t4ns-target-new")) {
             try (Launcher.Running app = Launcher.start(new UdpEchoAppliance(), "tap", "--interface=t4tap-tn",
-                    "--netns=" + ns.name(), "--ipv4=10.4.10.2/24")) {
+                    "--netns=" + ns.name(), "--ipv4=10.4.10.2/24", "--tap-offload=false")) {
                 app.awaitLog("created TAP interface t4tap-tn", Duration.ofSeconds(20));
+                assertTrue(String.join("\n", app.log()).contains("no offloads"), "--tap-offload=false: " + app.log());
                 assertTrue(ns.ip("link", "show", "t4tap-tn").stdout().contains("UP"));
             }
             assertTrue(ns.exec(Duration.ofSeconds(5), "ip", "link", "show", "t4tap-tn").exit() != 0, "gone with the appliance");
