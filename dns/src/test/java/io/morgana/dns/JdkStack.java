@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test-only {@link Stack} on JDK sockets bound to one loopback address: stands in for the unix
- * target until it exists, so the DNS shell is tested as it will run there.
+ * Test-only {@link Stack} on JDK sockets bound to one loopback address, for tests that must own an
+ * address (a tool that only asks port 53); everything else runs on the unix target's own stack.
  */
 public final class JdkStack implements Stack {
     private final InetAddress bind;

@@ -73,7 +73,7 @@ class TransferInteropTest {
         a.addZone(io.morgana.dns.zone.ZoneParser.zone("example.org.zone", Tools.resource("example.org.zone"), null));
         a.addKey(key);
         a.addNotifyTarget(Endpoint.of("127.0.0.1", nsdPort));
-        try (TestServer morgana = new TestServer(a, "127.0.0.1", 0)) {
+        try (TestServer morgana = new TestServer(a)) {
             Files.writeString(dir.resolve("nsd.conf"), """
                     server:
                       ip-address: 127.0.0.1@%d
@@ -121,7 +121,7 @@ class TransferInteropTest {
         AuthServer a = new AuthServer(new SplittableRandom());
         a.addKey(key);
         a.addSecondary(ORIGIN, Endpoint.of("127.0.0.1", knotPort), key);
-        try (TestServer morgana = new TestServer(a, "127.0.0.1", 0)) {
+        try (TestServer morgana = new TestServer(a)) {
             Files.writeString(dir.resolve("knot.conf"), """
                     server:
                         listen: 127.0.0.1@%d

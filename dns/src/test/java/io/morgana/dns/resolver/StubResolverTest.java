@@ -8,6 +8,7 @@ import io.morgana.api.Endpoint;
 import io.morgana.api.IpAddress;
 import io.morgana.api.Ipv4Address;
 import io.morgana.dns.JdkStack;
+import io.morgana.target.unix.UnixStack;
 import io.morgana.dns.TestServer;
 import io.morgana.dns.Tools;
 import java.net.SocketTimeoutException;
@@ -21,7 +22,7 @@ class StubResolverTest {
     static final io.morgana.api.Random RANDOM = b -> new java.security.SecureRandom().nextBytes(b);
 
     static StubResolver resolver(List<Endpoint> servers, Duration timeout) {
-        return new StubResolver(new JdkStack("127.0.0.1"), servers, JdkStack.CLOCK, RANDOM, timeout, 2);
+        return new StubResolver(new UnixStack(), servers, JdkStack.CLOCK, RANDOM, timeout, 2);
     }
 
     @Test void resolvesFollowsCnamesFallsBackToTcpAndCaches() throws Exception {
