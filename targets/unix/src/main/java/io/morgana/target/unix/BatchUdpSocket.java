@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * what the receiving thread sends while datagrams of that batch are still waiting is held back and
  * sent with one {@code sendmmsg} when the batch is used up (so a server that answers each datagram
  * sends the answers to a batch together). Sends from other threads, sends larger than
- * {@value #HELD_MAX} bytes and sends of a receiver outside a batch go at once with {@code sendto}.
+ * {@value #HELD_MAX} bytes and sends of a receiver outside a batch go at once, each with its own {@code sendmmsg}.
  *
  * <p>The socket is dual-stack (IPv6 with IPv4-mapped addresses) where the host has IPv6. Blocking
  * system calls pin the thread that makes them, so a virtual thread's receive is carried out by a
@@ -87,7 +87,8 @@ final class BatchUdpSocket implements UdpSocket {
     private int heldCount;
 
     private final Object sendLock = new Object();
-    private MemorySegment sendBuffer, sendCapture;
+    /** The one datagram a send that is not held back goes out from. */
+    private Batch out;
 
     private BatchUdpSocket(int fd, int family, Endpoint local) {
         this.fd = fd;
@@ -285,18 +286,13 @@ final class BatchUdpSocket implements UdpSocket {
 
     private void sendNow(ByteBuffer src, Endpoint to) throws IOException {
         synchronized (sendLock) {
-            if (sendBuffer == null) {
-                sendBuffer = Sockets.malloc(SLOT + SOCKADDR_STRIDE + Native.LAYOUT.byteSize());
-                sendCapture = sendBuffer.asSlice(SLOT + SOCKADDR_STRIDE, Native.LAYOUT.byteSize());
-            }
-            int n = src.remaining();
-            sendBuffer.asSlice(0, n).copyFrom(MemorySegment.ofBuffer(src));
-            MemorySegment name = sendBuffer.asSlice(SLOT, SOCKADDR_SIZE);
-            int nameLen = sockaddr(name, to);
+            if (out == null) out = new Batch(1, SLOT);
+            out.setName(0, sockaddr(out.name(0), to));
+            out.data(0).copyFrom(MemorySegment.ofBuffer(src));
+            out.setLength(0, src.remaining());
             while (true) {
-                long r = Sockets.sendto(sendCapture, fd, sendBuffer, n, 0, name, nameLen);
-                if (r >= 0) return;
-                int e = Native.errno(sendCapture);
+                if (Sockets.sendmmsg(out.capture, fd, out.headers, 1, 0) == 1) return;
+                int e = Native.errno(out.capture);
                 if (e == Sockets.EINTR) continue;
                 if (closed) throw new ClosedChannelException();
                 throw new IOException("UDP send to " + to + " failed: " + Native.strerror(e));
@@ -402,7 +398,7 @@ final class BatchUdpSocket implements UdpSocket {
         Sockets.close(fd);
         if (in != null) in.free();
         if (held != null) held.free();
-        if (sendBuffer != null) Sockets.free(sendBuffer);
+        if (out != null) out.free();
     }
 
     /**

@@ -1,16 +1,18 @@
 package io.morgana.target.unix;
 
+import static io.morgana.runtime.Native.AARCH64;
+
 import io.morgana.runtime.Native;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The libc socket calls {@link BatchUdpSocket} makes, bound through FFM. Each returns the raw
- * result; on -1 the caller reads {@link Native#errno} from the capture segment it passed. Linux
- * constants (the same on x86-64 and aarch64). Linking happens when the class is first used; if it
+ * The socket system calls {@link BatchUdpSocket} makes, through {@link Native#syscall}, and libc's
+ * malloc and free. Each call returns the raw result; on -1 the caller reads {@link Native#errno}
+ * from the capture segment it passed. Linux constants (the same on x86-64 and aarch64). Linking happens when the class is first used; if it
  * fails (not Linux, native access denied) {@link UnixStack} falls back to the JDK's sockets.
  */
 final class Sockets {
@@ -32,95 +34,55 @@ final class Sockets {
     /** sizeof(struct sockaddr_in6), which also holds a struct sockaddr_in. */
     static final int SOCKADDR_SIZE = 28;
 
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout PTR = ValueLayout.ADDRESS;
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
-        return Native.libc(name, fd, options);
-    }
+    /*
+     * The socket calls go through Native.syscall, the one downcall the other drivers share: linking
+     * a downcall per function costs milliseconds of boot each (see Native.syscall). Only malloc and
+     * free are linked here.
+     */
+    private static final long SYS_SOCKET = AARCH64 ? 198 : 41, SYS_BIND = AARCH64 ? 200 : 49,
+            SYS_GETSOCKNAME = AARCH64 ? 204 : 51, SYS_SETSOCKOPT = AARCH64 ? 208 : 54, SYS_RECVMMSG = AARCH64 ? 243 : 299,
+            SYS_SENDMMSG = AARCH64 ? 269 : 307, SYS_SHUTDOWN = AARCH64 ? 210 : 48,
+            SYS_CLOSE = AARCH64 ? 57 : 3;
 
-    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(INT, INT, INT, INT), Native.CAPTURE);
-    private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(INT, INT, PTR, INT), Native.CAPTURE);
-    private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR), Native.CAPTURE);
-    private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT), Native.CAPTURE);
-    private static final MethodHandle RECVMMSG = bind("recvmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR), Native.CAPTURE);
-    private static final MethodHandle SENDMMSG = bind("sendmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT), Native.CAPTURE);
-    private static final MethodHandle SENDTO = bind("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT), Native.CAPTURE);
-    private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle MALLOC = bind("malloc", FunctionDescriptor.of(PTR, LONG));
-    private static final MethodHandle FREE = bind("free", FunctionDescriptor.ofVoid(PTR));
+    private static final MethodHandle MALLOC = Native.libc("malloc", FunctionDescriptor.of(PTR, LONG));
+    private static final MethodHandle FREE = Native.libc("free", FunctionDescriptor.ofVoid(PTR));
 
     static int socket(MemorySegment capture, int domain, int type, int protocol) {
-        try {
-            return (int) SOCKET.invokeExact(capture, domain, type, protocol);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) Native.syscall(capture, SYS_SOCKET, domain, type, protocol, 0, 0);
     }
 
     static int bind(MemorySegment capture, int fd, MemorySegment addr, int len) {
-        try {
-            return (int) BIND.invokeExact(capture, fd, addr, len);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) Native.syscall(capture, SYS_BIND, fd, addr.address(), len, 0, 0);
     }
 
     static int getsockname(MemorySegment capture, int fd, MemorySegment addr, MemorySegment len) {
-        try {
-            return (int) GETSOCKNAME.invokeExact(capture, fd, addr, len);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) Native.syscall(capture, SYS_GETSOCKNAME, fd, addr.address(), len.address(), 0, 0);
     }
 
     static int setsockopt(MemorySegment capture, int fd, int level, int name, MemorySegment value, int len) {
-        try {
-            return (int) SETSOCKOPT.invokeExact(capture, fd, level, name, value, len);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) Native.syscall(capture, SYS_SETSOCKOPT, fd, level, name, value.address(), len);
     }
 
     static int recvmmsg(MemorySegment capture, int fd, MemorySegment msgs, int n, int flags) {
-        try {
-            return (int) RECVMMSG.invokeExact(capture, fd, msgs, n, flags, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) Native.syscall(capture, SYS_RECVMMSG, fd, msgs.address(), n, flags, 0);
     }
 
     static int sendmmsg(MemorySegment capture, int fd, MemorySegment msgs, int n, int flags) {
-        try {
-            return (int) SENDMMSG.invokeExact(capture, fd, msgs, n, flags);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    static long sendto(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
-        try {
-            return (long) SENDTO.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) Native.syscall(capture, SYS_SENDMMSG, fd, msgs.address(), n, flags, 0);
     }
 
     static void shutdown(int fd, int how) {
-        try {
-            int unused = (int) SHUTDOWN.invokeExact(fd, how);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        try (Arena a = Arena.ofConfined()) {
+            Native.syscall(Native.capture(a), SYS_SHUTDOWN, fd, how, 0, 0, 0);
         }
     }
 
     static void close(int fd) {
-        try {
-            int unused = (int) CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        try (Arena a = Arena.ofConfined()) {
+            Native.syscall(Native.capture(a), SYS_CLOSE, fd, 0, 0, 0, 0);
         }
     }
 
