@@ -19,17 +19,17 @@ final class Sockets {
     private Sockets() {}
 
     static final int AF_INET = 2, AF_INET6 = 10, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000;
-    static final int SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_RCVTIMEO = 20;
+    static final int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_RCVTIMEO = 20;
     static final int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
     static final int MSG_WAITFORONE = 0x10000;
     static final int SHUT_RD = 0;
-    static final int EINTR = 4, EAGAIN = 11, EAFNOSUPPORT = 97, EADDRINUSE = 98, EACCES = 13;
+    static final int EINTR = 4, EAGAIN = 11, EAFNOSUPPORT = 97;
 
     // struct iovec {void *base; size_t len;}
     static final long IOVEC_SIZE = 16;
     // struct msghdr {void *name; socklen_t namelen; struct iovec *iov; size_t iovlen; void *control;
     // size_t controllen; int flags;} and struct mmsghdr {struct msghdr hdr; unsigned len;}
-    static final long MSG_NAME = 0, MSG_NAMELEN = 8, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_FLAGS = 48, MMSG_LEN = 56;
+    static final long MSG_NAME = 0, MSG_NAMELEN = 8, MSG_IOV = 16, MSG_IOVLEN = 24, MMSG_LEN = 56;
     static final long MMSGHDR_SIZE = 64;
     /** sizeof(struct sockaddr_in6), which also holds a struct sockaddr_in. */
     static final int SOCKADDR_SIZE = 28;
