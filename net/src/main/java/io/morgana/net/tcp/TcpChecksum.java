@@ -1,5 +1,7 @@
 package io.morgana.net.tcp;
 
+import io.morgana.net.ipv4.Ipv4Service;
+
 /** The Internet checksum (RFC 1071) of a TCP segment over the IPv4 pseudo-header (RFC 9293 3.1). */
 public final class TcpChecksum {
     private TcpChecksum() {}
@@ -26,8 +28,7 @@ public final class TcpChecksum {
      * ({@code io.morgana.net.link.Link.Offload#TX_CHECKSUM}).
      */
     public static void fillPartial(int srcIp, int dstIp, byte[] segment, int off, int len) {
-        long sum = (srcIp >>> 16) + (srcIp & 0xffff) + (dstIp >>> 16) + (dstIp & 0xffff) + 6 + len;
-        while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
+        int sum = Ipv4Service.pseudoHeaderSum(srcIp, dstIp, Ipv4Service.PROTO_TCP, len);
         segment[off + 16] = (byte) (sum >>> 8);
         segment[off + 17] = (byte) sum;
     }
