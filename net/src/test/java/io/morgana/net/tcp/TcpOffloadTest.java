@@ -14,7 +14,6 @@ import io.morgana.net.link.Link;
 import io.morgana.net.link.LinkFilter;
 import io.morgana.net.link.Offloads;
 import io.morgana.net.stack.NetStack;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -82,47 +81,25 @@ class TcpOffloadTest {
     /** Sends {@code toB} from a to b and {@code toA} back at the same time over one connection; asserts both arrive. */
     static void exchange(StackPair net, byte[] toB, byte[] toA) throws Exception {
         Listener l = net.b.tcp().listen(5000);
-        ByteArrayOutputStream atB = new ByteArrayOutputStream(), atA = new ByteArrayOutputStream();
+        AtomicReference<byte[]> atB = new AtomicReference<>(), atA = new AtomicReference<>();
         AtomicReference<Throwable> server = new AtomicReference<>();
         Thread.ofVirtual().start(() -> {
             try (Flow f = l.accept()) {
-                Thread w = Thread.ofVirtual().start(() -> {
-                    try {
-                        f.write(toA);
-                        f.shutdownOutput();
-                    } catch (Exception e) {
-                        server.set(e);
-                    }
-                });
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = f.read(buf, 0, buf.length)) >= 0) atB.write(buf, 0, n);
-                w.join();
+                atB.set(TcpStackTest.writeAllAndReadToEnd(f, toA));
             } catch (Throwable e) {
                 server.set(e);
             }
         });
         Throwable f = TcpStackTest.drive(net, 120 * S, () -> {
             try (Flow flow = net.a.tcp().connect(new Endpoint(StackPair.B, 5000), Duration.ofSeconds(10))) {
-                Thread writer = Thread.ofVirtual().start(() -> {
-                    try {
-                        flow.write(toB);
-                        flow.shutdownOutput();
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                });
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = flow.read(buf, 0, buf.length)) >= 0) atA.write(buf, 0, n);
-                writer.join();
+                atA.set(TcpStackTest.writeAllAndReadToEnd(flow, toB));
             }
         });
         net.loop.runFor(S);
         if (f != null) throw new AssertionError(f);
         assertNull(server.get());
-        assertArrayEquals(toB, atB.toByteArray(), "a -> b");
-        assertArrayEquals(toA, atA.toByteArray(), "b -> a");
+        assertArrayEquals(toB, atB.get(), "a -> b");
+        assertArrayEquals(toA, atA.get(), "b -> a");
     }
 
     static byte[] random(int n, long seed) {

@@ -66,6 +66,28 @@ class TcpStackTest {
         void run() throws Exception;
     }
 
+    /**
+     * Writes {@code data} on a virtual thread, then shuts output down, while reading {@code flow}
+     * to its end; returns what was read, or throws what the writer threw.
+     */
+    static byte[] writeAllAndReadToEnd(Flow flow, byte[] data) throws Exception {
+        AtomicReference<Exception> writeFailure = new AtomicReference<>();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                flow.write(data);
+                flow.shutdownOutput();
+            } catch (Exception e) {
+                writeFailure.set(e);
+            }
+        });
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = flow.read(buf, 0, buf.length)) >= 0; ) got.write(buf, 0, n);
+        writer.join();
+        if (writeFailure.get() != null) throw writeFailure.get();
+        return got.toByteArray();
+    }
+
     static void echoServer(StackPair net) throws Exception {
         net.b.tcp().serve(7, flow -> {
             ByteBuffer buf = ByteBuffer.allocate(8192);
@@ -79,25 +101,14 @@ class TcpStackTest {
             echoServer(net);
             byte[] data = new byte[300_000];
             new SplittableRandom(5).nextBytes(data);
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            AtomicReference<byte[]> got = new AtomicReference<>();
             Throwable f = drive(net, 120 * S, () -> {
                 try (Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(10))) {
-                    Thread writer = Thread.ofVirtual().start(() -> {
-                        try {
-                            flow.write(data);
-                            flow.shutdownOutput();
-                        } catch (Exception e) {
-                            throw new RuntimeException(e);
-                        }
-                    });
-                    byte[] buf = new byte[4096];
-                    int n;
-                    while ((n = flow.read(buf, 0, buf.length)) >= 0) got.write(buf, 0, n);
-                    writer.join();
+                    got.set(writeAllAndReadToEnd(flow, data));
                 }
             });
             if (f != null) throw new AssertionError(f);
-            assertArrayEquals(data, got.toByteArray());
+            assertArrayEquals(data, got.get());
             assertTrue(net.a.counters().get("tcp.tx.segments") > 100, "tcp counters show in Stack.counters()");
         }
     }
@@ -188,19 +199,7 @@ class TcpStackTest {
             Throwable f = drive(net, 120 * S, () -> {
                 Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5));
                 byte[] data = new byte[200_000];
-                Thread writer = Thread.ofVirtual().start(() -> {
-                    try {
-                        flow.write(data);
-                        flow.shutdownOutput();
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
-                    }
-                });
-                ByteBuffer buf = ByteBuffer.allocate(8192);
-                long got = 0;
-                for (int n; (n = flow.read(buf.clear())) >= 0; ) got += n;
-                writer.join();
-                assertEquals(data.length, got);
+                assertEquals(data.length, writeAllAndReadToEnd(flow, data).length);
                 open.set(flow.info());
                 flow.close();
                 closed.set(flow.info());
