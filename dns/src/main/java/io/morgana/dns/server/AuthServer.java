@@ -249,7 +249,7 @@ public final class AuthServer {
         if (p == null) {
             Answer a = Lookup.find(served.zone, question.name(), qtype, tcp, dnssec);
             if (a.rcode == Message.NXDOMAIN && a.answer.isEmpty() && !dnssec) {
-                byte[] out = nxDomain(served, msg, question, q.edns, max(q, tcp) - reserve(q, tsig));
+                byte[] out = nxDomain(served, a.authority.get(0), msg, question, q.edns, max(q, tcp) - reserve(q, tsig));
                 if (out != null) {
                     negatives.increment();
                     return sign(List.of(out), tsig, now);
@@ -314,11 +314,12 @@ public final class AuthServer {
      * NXDOMAIN without a look-up's encoding, as NSD answers it: the query's header bits and question
      * as asked, then the zone's SOA (negative TTL) whose owner points at the zone's name inside the
      * question. The same for every name that does not exist, so only the tail after the owner is
-     * kept, per zone snapshot; random names cost no memory. Null if it would not fit {@code limit}.
+     * kept, per zone snapshot; random names cost no memory. {@code soa} is the look-up's negative
+     * SOA, which fills that tail on first use. Null if it would not fit {@code limit}.
      */
-    private static byte[] nxDomain(Served served, byte[] query, Question question, Edns edns, int limit) {
+    private static byte[] nxDomain(Served served, Record soa, byte[] query, Question question, Edns edns, int limit) {
         byte[] tail = served.negativeTail;
-        if (tail == null) served.negativeTail = tail = negativeTail(served.zone);
+        if (tail == null) served.negativeTail = tail = negativeTail(soa);
         int nameLen = question.name().wireLength(), originLen = served.zone.origin().wireLength();
         int qEnd = 12 + nameLen + 4;
         int ownerLen = originLen == 1 ? 1 : 2;
@@ -343,13 +344,11 @@ public final class AuthServer {
         return appendOpt(out, n, edns) == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
-    /** The SOA record of a negative answer after its owner: type, class, TTL (RFC 2308 §5), RDATA uncompressed. */
-    private static byte[] negativeTail(Zone zone) {
-        Record soa = zone.soa();
-        long ttl = Math.min(soa.ttl(), zone.minimum());
+    /** A negative answer's SOA (its TTL already set by {@link Lookup}, RFC 2308 §5) after its owner: type, class, TTL, RDATA uncompressed. */
+    private static byte[] negativeTail(Record soa) {
         byte[] rdata = soa.rdata();
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + rdata.length);
-        b.putShort((short) Type.SOA).putShort((short) soa.rclass()).putInt((int) ttl).putShort((short) rdata.length).put(rdata);
+        b.putShort((short) Type.SOA).putShort((short) soa.rclass()).putInt((int) soa.ttl()).putShort((short) rdata.length).put(rdata);
         return b.array();
     }
 
