@@ -87,7 +87,8 @@ public final class Pack {
             if (iface != null && ipv4 != null && !hostSide(iface, ipv4.replaceFirst("\\.2/", ".1/"), run.progress())) {
                 return;
             }
-            int answered = TrainingRequests.send(run, args, TRAINING_REQUESTS, run.progress());
+            String address = ipv4 != null && ipv4.matches("[0-9.]+/\\d+") ? ipv4.substring(0, ipv4.indexOf('/')) : null;
+            int answered = TrainingRequests.send(run, address, TRAINING_REQUESTS, run.progress());
             run.progress().accept("spt: training requests answered: " + answered + " of " + TRAINING_REQUESTS);
         };
     }

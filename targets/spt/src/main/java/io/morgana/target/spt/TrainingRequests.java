@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,13 +25,16 @@ final class TrainingRequests {
     private TrainingRequests() {}
 
     private static final Pattern LISTENING = Pattern.compile("listening on tcp port (\\d+)");
-    private static final Pattern IPV4 = Pattern.compile("--ipv4=([0-9.]+)/\\d+");
     private static final byte[] GET = "GET / HTTP/1.1\r\nHost: training\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    /** Sends {@code count} requests to the trained appliance if it listens on TCP; how many got an answer. */
-    static int send(SptPackager.TrainingRun run, List<String> trainingArgs, int count, Consumer<String> progress)
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
+
+    /**
+     * Sends {@code count} requests to the trained appliance at {@code address} (its {@code --ipv4},
+     * null if it has none) if it listens on TCP; how many got an answer.
+     */
+    static int send(SptPackager.TrainingRun run, String address, int count, Consumer<String> progress)
             throws IOException, InterruptedException {
-        String address = trainingArgs.stream().map(IPV4::matcher).filter(Matcher::matches).map(m -> m.group(1)).findFirst().orElse(null);
         if (address == null || !run.awaitOutput("listening on tcp port ", Duration.ofSeconds(3))) {
             progress.accept("spt: the training run trains the start only (no --ipv4 in its arguments, or no 'listening on tcp port')");
             return 0;
@@ -80,7 +82,7 @@ final class TrainingRequests {
             head.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
             int end = head.indexOf("\r\n\r\n");
             if (end < 0) continue;
-            Matcher cl = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head.substring(0, end));
+            Matcher cl = CONTENT_LENGTH.matcher(head.substring(0, end));
             long length = cl.find() ? Long.parseLong(cl.group(1)) : 0;
             body = length - (head.length() - end - 4);
         }
