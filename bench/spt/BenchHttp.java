@@ -6,8 +6,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Stand-in appliance for the spt benchmark while examples/website, the runtime's Main and the tap
- * target are not merged: a small keep-alive HTTP/1.1 server on host sockets (what the unix target
+ * Appliance of bench/spt/run.sh, which isolates spt's packing and seal from Morgana's stack
+ * (website.sh measures examples/website on the tap stack): a small keep-alive HTTP/1.1 server on host sockets (what the unix target
  * does), one virtual thread per connection, sealed after it has bound its port unless --no-seal.
  * Usage: BenchHttp --port=N [--no-seal] [--preload] (--preload: what the seal loads, without the filter, as spt's --no-seal)
  */

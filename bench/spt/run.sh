@@ -2,7 +2,8 @@
 # bench/spt/run.sh [RUNS] [REQUESTS]
 # The spt target's three figures, side by side in one run with the same appliance on a stock JDK:
 #   archive size; process start -> first HTTP 200 (median of RUNS, default 21); RSS after REQUESTS (10000).
-# Appliance: bench/spt/BenchHttp.java (see README: stands in for examples/website until it is merged).
+# Appliance: bench/spt/BenchHttp.java, on host sockets: isolates packing and seal from Morgana's stack
+# (website.sh measures examples/website itself).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
