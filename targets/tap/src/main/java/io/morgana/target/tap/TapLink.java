@@ -65,8 +65,10 @@ public final class TapLink implements Link {
     private int heapSlotsToMake;
     private final AtomicBoolean drainPosted = new AtomicBoolean();
     private final MemorySegment txSegment;
-    /** The virtio-net header of the frame being sent (offloads only). */
+    /** The virtio-net header of an offloaded frame being sent (offloads only). */
     private final MemorySegment txHeader;
+    /** The all-zero header ({@link VirtioNetHeader#NONE}) of every plain frame, written once. */
+    private final MemorySegment plainHeader;
     private final AtomicLong rxFrames = new AtomicLong(), rxTruncated = new AtomicLong();
     private long txFrames, txDropped, txTooBig, txOffloaded;
     private long rxVerified, rxPartial, rxSuper;
@@ -122,6 +124,7 @@ public final class TapLink implements Link {
         }
         txSegment = arena.allocate(VirtioNetHeader.LENGTH + 65536 + 18, 64);
         txHeader = arena.allocate(VirtioNetHeader.LENGTH, 8);
+        plainHeader = arena.allocate(VirtioNetHeader.LENGTH, 8); // zeroed: NONE
     }
 
     /** A random locally administered unicast address (bit 1 of the first octet set, bit 0 clear). */
@@ -257,10 +260,7 @@ public final class TapLink implements Link {
         return device.offloads() ? EnumSet.of(Offload.RX_CHECKSUM, Offload.TX_CHECKSUM, Offload.TSO) : Set.of();
     }
 
-    @Override public boolean send(ByteBuffer frame) {
-        if (headerLength > 0) VirtioNetHeader.NONE.write(txHeader, 0);
-        return write(frame);
-    }
+    @Override public boolean send(ByteBuffer frame) { return write(plainHeader, frame); }
 
     /**
      * Hands the kernel an IPv4 TCP or UDP frame with a partial checksum ({@code NEEDS_CSUM} with
@@ -279,22 +279,22 @@ public final class TapLink implements Link {
         VirtioNetHeader.write(txHeader, 0, VirtioNetHeader.NEEDS_CSUM, cut ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_NONE,
                 start + thl, cut ? segmentSize : 0, start, proto == 6 ? 16 : 6);
         txOffloaded++;
-        return write(frame);
+        return write(txHeader, frame);
     }
 
-    /** Writes {@link #txHeader} (with offloads) and the frame. */
-    private boolean write(ByteBuffer frame) {
+    /** Writes {@code header} (with offloads; ignored without) and the frame. */
+    private boolean write(MemorySegment header, ByteBuffer frame) {
         int len = frame.remaining();
         boolean ok;
         if (frame.isDirect() && headerLength > 0) {
-            ok = device.write(txHeader, MemorySegment.ofBuffer(frame), len);
+            ok = device.write(header, MemorySegment.ofBuffer(frame), len);
         } else if (frame.isDirect()) {
             ok = device.write(MemorySegment.ofBuffer(frame), len);
         } else if (headerLength + len > txSegment.byteSize()) {
             txTooBig++;
             return false;
         } else {
-            if (headerLength > 0) MemorySegment.copy(txHeader, 0, txSegment, 0, headerLength);
+            if (headerLength > 0) MemorySegment.copy(header, 0, txSegment, 0, headerLength);
             MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, txSegment, headerLength, len);
             ok = device.write(txSegment, headerLength + len);
         }
