@@ -145,7 +145,8 @@ public final class Arg<T> {
         return v;
     }
 
-    static boolean parseBoolean(String s) {
+    /** The parser of {@link #flag} switches ({@code true}/{@code false}, {@code yes}/{@code no}, {@code on}/{@code off}, {@code 1}/{@code 0}), for a switch that takes its value. */
+    public static boolean parseBoolean(String s) {
         return switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "", "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;

@@ -39,18 +39,10 @@ public final class TapTarget implements Target {
             "open --interface inside this network namespace (a name from 'ip netns list', or a path); "
                     + "the appliance itself stays where it runs").inGroup(Arg.Group.NETWORK).metavar("NAME");
 
-    public static final Arg<Boolean> OFFLOAD = Arg.of("tap-offload", "true|false", TapTarget::parseBoolean, true,
+    public static final Arg<Boolean> OFFLOAD = Arg.of("tap-offload", "true|false", Arg::parseBoolean, true,
             "let the kernel do checksums and TCP segmentation (IFF_VNET_HDR: 64 KiB TCP super-segments both ways); "
                     + "false for one plain frame per read and write and every checksum ours (debugging, exact captures)")
             .inGroup(Arg.Group.NETWORK);
-
-    private static Boolean parseBoolean(String s) {
-        return switch (s) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, not '" + s + "'");
-        };
-    }
 
     @Override public String name() { return "tap"; }
 
