@@ -142,8 +142,7 @@ final class BatchUdpSocket implements UdpSocket {
                 MemorySegment addr = arena.allocate(SOCKADDR_SIZE);
                 addr.set(ValueLayout.JAVA_SHORT, 0, (short) family);
                 addr.set(NET_SHORT, 2, (short) port);
-                int len = family == Sockets.AF_INET6 ? 28 : 16;
-                if (Sockets.bind(cap, fd, addr, len) < 0) {
+                if (Sockets.bind(cap, fd, addr, sockaddrLength(family)) < 0) {
                     throw UnixStack.bindFailure("udp", port, new IOException(Native.strerror(Native.errno(cap))));
                 }
                 MemorySegment alen = arena.allocate(ValueLayout.JAVA_INT);
@@ -319,8 +318,11 @@ final class BatchUdpSocket implements UdpSocket {
             }
             case Ipv6Address _ -> throw new IOException("cannot send to " + to + ": the host has no IPv6");
         }
-        return family == Sockets.AF_INET6 ? 28 : 16;
+        return sockaddrLength(family);
     }
+
+    /** sizeof(struct sockaddr_in6) or sizeof(struct sockaddr_in). */
+    private static int sockaddrLength(int family) { return family == Sockets.AF_INET6 ? SOCKADDR_SIZE : 16; }
 
     /** A few senders seen last, so that a busy client does not cost an Endpoint per datagram. */
     private final Endpoint[] recent = new Endpoint[8];
@@ -441,7 +443,7 @@ final class BatchUdpSocket implements UdpSocket {
         int length(int i) { return headers.get(ValueLayout.JAVA_INT, i * MMSGHDR_SIZE + MMSG_LEN); }
 
         /** Before a receive: the kernel writes how much of the sockaddr it filled. */
-        void resetName(int i) { headers.set(ValueLayout.JAVA_INT, i * MMSGHDR_SIZE + MSG_NAMELEN, SOCKADDR_SIZE); }
+        void resetName(int i) { setName(i, SOCKADDR_SIZE); }
 
         void setName(int i, int len) { headers.set(ValueLayout.JAVA_INT, i * MMSGHDR_SIZE + MSG_NAMELEN, len); }
 
