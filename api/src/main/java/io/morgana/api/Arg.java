@@ -154,7 +154,8 @@ public final class Arg<T> {
         };
     }
 
-    static Duration parseDuration(String s) {
+    /** The parser of {@link #duration} arguments, for an argument that checks more (a range) around it. */
+    public static Duration parseDuration(String s) {
         String t = s.trim();
         try {
             if (t.startsWith("P") || t.startsWith("p")) return Duration.parse(t);

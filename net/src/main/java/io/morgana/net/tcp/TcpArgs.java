@@ -15,9 +15,6 @@ import java.util.Locale;
 public final class TcpArgs {
     private TcpArgs() {}
 
-    /** Only for its parser: {@code 500ms}, {@code 30s}, {@code 5m}, ISO-8601. */
-    private static final Arg<Duration> DURATION = Arg.duration("tcp-msl", null, "");
-
     public static final Arg<Duration> MSL = Arg.of("tcp-msl", "DURATION", TcpArgs::parseMsl, Duration.ofSeconds(30),
             "maximum segment lifetime; TIME_WAIT lasts twice this (RFC 9293; 1s..10m)").inGroup(Group.NETWORK);
     public static final Arg<String> CONGESTION_CONTROL = Arg.of("tcp-congestion-control", "NAME", TcpArgs::parseCc, "cubic",
@@ -32,7 +29,7 @@ public final class TcpArgs {
     }
 
     static Duration parseMsl(String s) {
-        Duration d = DURATION.parse(s);
+        Duration d = Arg.parseDuration(s); // 500ms, 30s, 5m, ISO-8601
         if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException(s + " is out of range for the MSL (want 1s..10m; Linux's TIME_WAIT is 60 s, an MSL of 30s)");
         }
