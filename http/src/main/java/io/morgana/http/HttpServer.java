@@ -105,7 +105,7 @@ public final class HttpServer implements FlowHandler {
         long s = clock.now().getEpochSecond();
         DateLine d = dateLine;
         if (s != d.second) {
-            d = new DateLine(s, ("Date: " + HttpDates.format(Instant.ofEpochSecond(s)) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            d = new DateLine(s, ("Date: " + HttpDates.format(s) + "\r\n").getBytes(StandardCharsets.US_ASCII));
             dateLine = d;
         }
         return d.bytes;

@@ -1,10 +1,8 @@
 package io.morgana.runtime.log;
 
+import io.morgana.api.CivilDate;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,8 +18,6 @@ import java.util.function.Consumer;
  */
 public final class LogSink {
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final LogSink GLOBAL = new LogSink(System.err, null);
     private static final InheritableThreadLocal<LogSink> CURRENT = new InheritableThreadLocal<>();
 
@@ -62,7 +58,7 @@ public final class LogSink {
     /** Writes one record (the caller checked the level). */
     public void write(Level level, String source, String message, Throwable thrown) {
         StringBuilder sb = new StringBuilder(64 + (message == null ? 4 : message.length()));
-        TIME.formatTo(Instant.now(), sb);
+        appendTime(sb, System.currentTimeMillis());
         sb.append(' ').append(switch (level) {
             case ERROR -> "ERROR";
             case WARNING -> "WARN ";
@@ -91,6 +87,32 @@ public final class LogSink {
         }
         if (out != null) out.println(line);
         for (Consumer<String> l : ls) l.accept(line);
+    }
+
+    /**
+     * Appends {@code yyyy-MM-ddTHH:mm:ss.SSSZ} (UTC) of a POSIX time in milliseconds. Written out on
+     * {@link CivilDate}: a {@code java.time} formatter costs a few milliseconds of boot (and loads
+     * the time-zone classes) for this one fixed pattern.
+     */
+    static void appendTime(StringBuilder sb, long epochMilli) {
+        long day = Math.floorDiv(epochMilli, 86_400_000L);
+        int milli = (int) Math.floorMod(epochMilli, 86_400_000L);
+        CivilDate d = CivilDate.ofEpochDay(day);
+        appendDigits(sb, d.year(), 4).append('-');
+        appendDigits(sb, d.month(), 2).append('-');
+        appendDigits(sb, d.day(), 2).append('T');
+        appendDigits(sb, milli / 3_600_000, 2).append(':');
+        appendDigits(sb, milli / 60_000 % 60, 2).append(':');
+        appendDigits(sb, milli / 1000 % 60, 2).append('.');
+        appendDigits(sb, milli % 1000, 3).append('Z');
+    }
+
+    /** {@code value} in at least {@code width} decimal digits (a year past 9999 keeps all of its digits). */
+    private static StringBuilder appendDigits(StringBuilder sb, int value, int width) {
+        if (value < 0) sb.append('-');
+        String digits = Integer.toString(Math.abs(value));
+        for (int i = digits.length(); i < width; i++) sb.append('0');
+        return sb.append(digits);
     }
 
     /**
