@@ -37,6 +37,7 @@ public final class Main {
         Session session;
         try {
             Target target = target(argv[0]);
+            target.warmUp();
             Appliance appliance = appliance(Main.class.getClassLoader());
             Manifest manifest = manifest(appliance);
             String[] bootArgs = java.util.Arrays.copyOfRange(argv, 1, argv.length);

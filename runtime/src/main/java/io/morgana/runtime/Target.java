@@ -38,6 +38,15 @@ public interface Target {
      */
     default String notes() { return ""; }
 
+    /**
+     * Called once, as soon as the runtime knows the target and before it parses arguments or boots
+     * the appliance: starts, on a background thread, the work boot will need that depends on nothing
+     * the user passes (tap: linking the FFM downcalls of its driver; spt: also what the seal
+     * preloads), so that it overlaps the rest of boot instead of adding to it. It must not throw or
+     * block; if the work fails, boot meets the same failure where it needs the result and reports it.
+     */
+    default void warmUp() {}
+
     /** Boot arguments only this target reads (e.g. {@code --interface}). */
     default List<Arg<?>> args() { return List.of(); }
 

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.TimeZone;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +41,36 @@ final class Preload {
 
     private static final System.Logger LOG = System.getLogger("spt");
 
+    /** The preload, run once per process: by {@link #startInBackground}'s thread or by the first caller of {@link #everything}. */
+    private static final FutureTask<Void> ONCE = new FutureTask<>(Preload::steps, null);
+
+    /**
+     * Starts the preload on a background thread ({@link SptTarget#warmUp}, at the start of boot), so
+     * that it overlaps the acquisition of devices instead of delaying the seal.
+     */
+    static void startInBackground() {
+        Thread.ofPlatform().daemon().name("spt-preload").start(ONCE);
+    }
+
+    /** Preloads everything, or waits for the background preload to finish. */
     static void everything() {
+        ONCE.run(); // does nothing if it has run or is running on the background thread
+        boolean interrupted = false;
+        while (true) {
+            try {
+                ONCE.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the seal must not start before the preload ends
+            } catch (ExecutionException e) {
+                LOG.log(Level.WARNING, "preload before the seal failed: {0}", e.getCause().toString());
+                break;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private static void steps() {
         openClassPath();
         warm("time zones", () -> {
             ZoneId.systemDefault().getRules();

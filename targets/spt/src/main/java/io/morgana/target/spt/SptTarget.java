@@ -55,6 +55,12 @@ public final class SptTarget implements Target {
     /** Host directories cannot be read after the seal: key-value stores come packed in the appliance. */
     @Override public boolean hostDirectories() { return false; }
 
+    /** The stack target's warm-up, and the seal's preload on a thread of its own (see {@link Preload#startInBackground}). */
+    @Override public void warmUp() {
+        stackTarget().ifPresent(Target::warmUp);
+        Preload.startInBackground();
+    }
+
     @Override public Stack openStack(Boot boot) throws BootException {
         Target t = stackTarget().orElseThrow(() -> new BootException(BootException.UNAVAILABLE,
                 "the spt target runs on the tap target's stack, and no target named '" + STACK_TARGET
@@ -83,11 +89,20 @@ public final class SptTarget implements Target {
         return describeSeal();
     }
 
+    /** Looked up once: a service look-up scans every jar of the class path. */
     private static java.util.Optional<Target> stackTarget() {
-        for (Target t : ServiceLoader.load(Target.class, SptTarget.class.getClassLoader())) {
-            if (t.name().equals(STACK_TARGET)) return java.util.Optional.of(t);
+        return StackTarget.FOUND;
+    }
+
+    private static final class StackTarget {
+        static final java.util.Optional<Target> FOUND = find();
+
+        private static java.util.Optional<Target> find() {
+            for (Target t : ServiceLoader.load(Target.class, SptTarget.class.getClassLoader())) {
+                if (t.name().equals(STACK_TARGET)) return java.util.Optional.of(t);
+            }
+            return java.util.Optional.empty();
         }
-        return java.util.Optional.empty();
     }
 
     private static List<Arg<?>> concat(List<Arg<?>> a, List<Arg<?>> b) {

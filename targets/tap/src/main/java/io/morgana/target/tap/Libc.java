@@ -64,6 +64,17 @@ final class Libc {
         static final MethodHandle HANDLE = Native.libc("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO, Linker.Option.critical(true));
     }
 
+    /**
+     * Links both downcalls the driver uses now, rather than on its first call: they cost tens of
+     * milliseconds of interpreted class generation, which {@link TapTarget#warmUp} moves to a
+     * background thread at the start of boot. Class initialisation makes a caller that needs a
+     * handle meanwhile wait for it.
+     */
+    static void link() {
+        Native.linkSyscall();
+        MethodHandle unused = ReadCritical.HANDLE;
+    }
+
     static int errno(MemorySegment capture) { return Native.errno(capture); }
 
     static String strerror(int errno) { return Native.strerror(errno); }

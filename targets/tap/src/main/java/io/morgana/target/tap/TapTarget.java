@@ -63,6 +63,22 @@ public final class TapTarget implements Target {
         return args;
     }
 
+    /**
+     * Links the driver's downcalls on a background thread while boot parses arguments and builds the
+     * rest (see {@link Libc#link}). Only where native access is enabled: elsewhere linking would
+     * warn or fail, and boot then does it where it can report it.
+     */
+    @Override public void warmUp() {
+        if (!TapTarget.class.getModule().isNativeAccessEnabled()) return;
+        Thread.ofPlatform().daemon().name("tap-link").start(() -> {
+            try {
+                Libc.link();
+            } catch (Throwable e) {
+                LOG.log(Level.DEBUG, "linking the TAP driver's downcalls ahead of boot failed: {0}", e.toString());
+            }
+        });
+    }
+
     @Override public Stack openStack(Boot boot) throws BootException {
         Ipv4Prefix ipv4 = boot.arg(StandardArgs.IPV4);
         Ipv4Address gateway = boot.arg(StandardArgs.IPV4_GATEWAY);
