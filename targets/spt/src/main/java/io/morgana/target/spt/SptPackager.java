@@ -352,6 +352,13 @@ public final class SptPackager {
                 #                               its read-only part stays clean and shared. The cost: the cache's address is not
                 #                               randomised (ASLR) — a diagnostic option, hence -XX:+UnlockDiagnosticVMOptions
                 #   -XX:TrimNativeHeapInterval=100  give freed malloc memory (compiler arenas, mostly) back to the OS every 100 ms
+                #   -XX:CompileCommand=MemLimit,*.*,3m  a C1 compilation that needs more than 3 MB of arena is given up and
+                #                               the method stays interpreted (its callees still compile). Measured: two do, both
+                #                               inlining explosions — the ClassFile API's StackMapGenerator.processBlock at boot
+                #                               (6.6 MB) and TapLink.write (5.4 MB, FFM copies inlined thrice); every other
+                #                               compilation stays under 2.3 MB. The JVM keeps freed arena chunks pooled for up to
+                #                               5 s, so each such compilation held its size in resident memory; same throughput
+                #   -XX:CompileCommand=quiet    the JVM does not echo the CompileCommand on stdout, which is the appliance's
                 #   -XX:-UsePerfData            no hsperfdata file in /tmp (nothing may write files once sealed), less memory
                 #   -XX:+DisableAttachMechanism no attach listener: nothing may reach into a sealed appliance
                 #   -XX:+ExitOnOutOfMemoryError a broken appliance exits for its supervisor to restart, rather than limps
@@ -360,7 +367,7 @@ public final class SptPackager {
                 #   -Xlog:all=warning:stderr    JVM warnings go to stderr; stdout is the appliance's
                 #   --enable-native-access=ALL-UNNAMED  FFM (TAP device, seal) without warnings
                 #   MALLOC_ARENA_MAX=2          glibc's per-thread malloc arenas only add resident memory here
-                # MORGANA_JAVA_OPTS adds JVM options (split on spaces), e.g. the build's -XX:AOTCacheOutput.
+                # MORGANA_JAVA_OPTS adds JVM options (split on spaces, not globbed: set -f), e.g. the build's -XX:AOTCacheOutput.
                 here=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd -P) || exit 70
                 heap=32m
                 for a in "$@"; do
@@ -380,10 +387,11 @@ public final class SptPackager {
                 if [ -r "$here/lib/@NAME@.aot" ]; then aot=-XX:AOTCache=$here/lib/@NAME@.aot; fi
                 MALLOC_ARENA_MAX=2
                 export MALLOC_ARENA_MAX
+                set -f
                 # shellcheck disable=SC2086
                 exec "$here/runtime/bin/java" -Xmx"$heap" -Xms"$xms" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \\
                   -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \\
-                  -XX:TrimNativeHeapInterval=100 \\
+                  -XX:TrimNativeHeapInterval=100 -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,3m \\
                   -XX:+DisableAttachMechanism -XX:+ExitOnOutOfMemoryError -Xlog:all=warning:stderr \\
                   --enable-native-access=ALL-UNNAMED ${aot:+"$aot"} $MORGANA_JAVA_OPTS \\
                   -cp "@CLASSPATH@" @MAIN@ @ARGS@ "$@"
