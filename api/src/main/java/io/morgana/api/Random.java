@@ -1,8 +1,9 @@
 package io.morgana.api;
 
 /**
- * Randomness. On real targets it is cryptographically strong (the host's {@code SecureRandom});
- * under simulation it is seeded, so a run can be repeated. Thread-safe.
+ * Randomness. On real targets it is cryptographically strong: the kernel's generator, read from
+ * {@code /dev/urandom} (the source of the JDK's default {@code SecureRandom} on Linux, without its
+ * provider framework); under simulation it is seeded, so a run can be repeated. Thread-safe.
  */
 public interface Random {
 

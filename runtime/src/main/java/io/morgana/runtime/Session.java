@@ -50,7 +50,7 @@ final class Session implements Boot {
     private final Consumer<String> bootErrors;
 
     private BootArgs args;
-    private final Random random = HostServices.random();
+    private Random random;
     Stack stack;
     final Map<String, KvRo> kvRo = new HashMap<>();
     final Map<String, KvRw> kvRw = new HashMap<>();
@@ -272,6 +272,7 @@ final class Session implements Boot {
             throw new BootException(BootException.USAGE, "--logs: " + e.getMessage());
         }
         args.loadFiles();
+        random = KernelRandom.shared();
         long tArgs = System.nanoTime();
         if (manifest.needs(Device.Kind.STACK)) {
             Stack s = target.openStack(this);

@@ -26,6 +26,7 @@ import io.morgana.net.wire.EthernetFrame;
 import io.morgana.runtime.Boot;
 import io.morgana.runtime.BootException;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.KernelRandom;
 import io.morgana.runtime.StandardArgs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,11 +95,20 @@ public final class NetStack implements Stack, AutoCloseable {
 
     public static Builder builder(Link link, EventLoop loop) { return new Builder(link, loop); }
 
+    private static Random kernelRandom() {
+        try {
+            return KernelRandom.shared();
+        } catch (BootException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** Builds a {@link NetStack}. */
     public static final class Builder {
         private final Link link;
         private final EventLoop loop;
-        private Random random = new SecureRandomAdapter();
+        /** Null: the kernel's ({@link KernelRandom}), taken when the stack is built. */
+        private Random random;
         private Ipv4Prefix prefix;
         private Ipv4Address gateway;
         private TcpFactory tcp;
@@ -173,13 +183,17 @@ public final class NetStack implements Stack, AutoCloseable {
             }
         }
 
-        /** Builds the stack; throws UncheckedIOException if the pcap file cannot be opened. */
+        /**
+         * Builds the stack; throws UncheckedIOException if the pcap file cannot be opened,
+         * IllegalStateException if no randomness was given and {@code /dev/urandom} cannot be opened.
+         */
         public NetStack build() {
             if (gateway != null && (prefix == null || !prefix.contains(gateway))) {
                 throw new IllegalArgumentException("gateway " + gateway + " is not on the subnet "
                         + (prefix == null ? "(no --ipv4 given)" : prefix.network() + "/" + prefix.length())
                         + "; give a gateway on the interface's subnet");
             }
+            if (random == null) random = kernelRandom();
             Link l = link;
             Counters counters = new Counters();
             if (faults.any()) l = new FaultInjector(l, faults, counters);
@@ -357,12 +371,5 @@ public final class NetStack implements Stack, AutoCloseable {
         @Override public io.morgana.api.Flow connect(io.morgana.api.Endpoint remote, Duration timeout) throws IOException {
             throw new IOException("TCP not available on this stack yet (no TcpFactory is plugged into NetStack)");
         }
-    }
-
-    /** The host's strong randomness, for real targets. */
-    private static final class SecureRandomAdapter implements Random {
-        private final java.security.SecureRandom r = new java.security.SecureRandom();
-
-        @Override public void nextBytes(byte[] bytes) { r.nextBytes(bytes); }
     }
 }

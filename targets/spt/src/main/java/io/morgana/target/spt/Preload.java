@@ -6,7 +6,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.ZoneId;
 import java.time.zone.ZoneRulesProvider;
 import java.util.ArrayList;
@@ -29,7 +28,9 @@ import java.util.stream.Stream;
  *       <em>directory</em> are files of their own, so they are loaded now. The runtime image
  *       ({@code lib/modules}) and the AOT/CDS archive are mapped at JVM start.
  *   <li>Time zones: {@code lib/tzdb.dat} is read on first use of {@code ZoneId}/{@code TimeZone}.
- *   <li>Randomness: {@code SecureRandom} opens {@code /dev/urandom} on first use and keeps it.
+ *   <li>Randomness: the runtime opens {@code /dev/urandom} at boot and keeps it ({@code KernelRandom}).
+ *       {@code java.security.SecureRandom} is not warmed (its providers cost ~14 ms of start): an
+ *       appliance takes its randomness from its context, not from {@code SecureRandom}.
  *   <li>Native libraries: {@code libnet}/{@code libnio} (and {@code libextnet}) are loaded on first
  *       use of the classes that need them; {@code dlopen} after the seal fails.
  *   <li>Configuration read once: {@code conf/net.properties}, {@code conf/security/java.security}.
@@ -77,7 +78,6 @@ final class Preload {
             ZoneRulesProvider.getAvailableZoneIds();
             TimeZone.getDefault().getRawOffset();
         });
-        warm("SecureRandom", () -> new SecureRandom().nextInt());
         warm("java.security", () -> java.security.Security.getProperty("securerandom.source"));
         warm("network libraries", () -> {
             InetAddress.getLoopbackAddress();

@@ -106,7 +106,7 @@ public final class SyscallPolicy {
     public static final List<Rule> RULES = List.of(
             // --- the hot path: waiting, reading and writing on descriptors held since boot
             allow("futex", 202, 98, "every JVM lock, park/unpark and monitor wait"),
-            allow("read", 0, 63, "reads on descriptors opened at boot (TAP device, sockets, jars, block files)"),
+            allow("read", 0, 63, "reads on descriptors opened at boot (TAP device, sockets, jars, block files, /dev/urandom)"),
             allow("write", 1, 64, "writes on descriptors opened at boot (TAP device, sockets, stdout/stderr logs)"),
             allow("epoll_pwait", 281, 22, "NIO selectors waiting for readiness (glibc's epoll_wait on aarch64)"),
             allow("epoll_wait", 232, NONE, "NIO selectors waiting for readiness"),
