@@ -159,8 +159,16 @@ public abstract class TreeKv implements KvRo {
         }
     }
 
+    /**
+     * From this size on, a value's digest is the JDK's {@code MessageDigest}: C2 compiles it to the
+     * CPU's SHA instructions (about 6 times as fast as {@link Sha256} where they exist), which
+     * outweighs the provider framework's one-time start cost. Below it, {@link Sha256}.
+     */
+    static final int JDK_DIGEST_FROM = 1 << 20;
+
     /** SHA-256 of the remaining bytes of {@code b} (consumed). */
     public static byte[] sha256(ByteBuffer b) {
+        if (b.remaining() < JDK_DIGEST_FROM) return Sha256.digest(b);
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(b);
