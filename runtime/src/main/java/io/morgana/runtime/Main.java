@@ -38,6 +38,7 @@ public final class Main {
         try {
             Target target = target(argv[0]);
             target.warmUp();
+            warmUpVirtualThreads();
             Appliance appliance = appliance(Main.class.getClassLoader());
             Manifest manifest = manifest(appliance);
             String[] bootArgs = java.util.Arrays.copyOfRange(argv, 1, argv.length);
@@ -57,6 +58,15 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(hook);
         handleSignals(session, err);
         return session.run();
+    }
+
+    /**
+     * The appliance runs on a virtual thread; the first one started creates the scheduler and its
+     * first carrier thread (milliseconds of class initialisation). A background thread does that
+     * now, while boot acquires devices.
+     */
+    private static void warmUpVirtualThreads() {
+        Thread.ofPlatform().daemon().name("vthread-warm-up").start(() -> Thread.startVirtualThread(() -> { }));
     }
 
     /**
