@@ -274,11 +274,8 @@ final class Session implements Boot {
         args.loadFiles();
         random = KernelRandom.shared();
         long tArgs = System.nanoTime();
-        if (manifest.needs(Device.Kind.STACK)) {
-            Stack s = target.openStack(this);
-            // Every target's stack stops gracefully: the runtime keeps track where the target does not.
-            stack = s instanceof StoppableStack ? s : new GracefulStack(s);
-        }
+        // Stores and block devices first: a target's stack may wait for work its warm-up started
+        // (tap: linking FFM downcalls), and loading a packed store fills that wait.
         for (Device d : manifest.devices()) {
             switch (d.kind()) {
                 case KV_RO -> kvRo.put(d.name(), openKvRo(d));
@@ -286,6 +283,11 @@ final class Session implements Boot {
                 case BLOCK -> blocks.put(d.name(), openBlock(d));
                 case STACK -> { }
             }
+        }
+        if (manifest.needs(Device.Kind.STACK)) {
+            Stack s = target.openStack(this);
+            // Every target's stack stops gracefully: the runtime keeps track where the target does not.
+            stack = s instanceof StoppableStack ? s : new GracefulStack(s);
         }
         long tDevices = System.nanoTime();
         target.sealAfterBoot(this);
