@@ -49,5 +49,11 @@ public record Key(List<String> segments) {
         return new Key(s);
     }
 
+    // equals and hashCode written out: a record's own go through the ObjectMethods bootstrap, whose method
+    // handles are spun at a web site's first request (a few ms; the AOT cache cannot keep them).
+    @Override public boolean equals(Object o) { return o instanceof Key k && segments.equals(k.segments); }
+
+    @Override public int hashCode() { return segments.hashCode(); }
+
     @Override public String toString() { return String.join("/", segments); }
 }

@@ -50,7 +50,16 @@ public final class TcpEngine {
     /** Largest payload of a super-segment: an IPv4 datagram of 65,535 bytes with a 20-byte IP and a 60-byte TCP header. */
     static final int MAX_SUPER_PAYLOAD = 65_535 - 20 - 60;
 
-    record Key(int localIp, int localPort, int remoteIp, int remotePort) {}
+    record Key(int localIp, int localPort, int remoteIp, int remotePort) {
+        // Written out: a record's own go through the ObjectMethods bootstrap, whose method handles are spun
+        // at the first connection (~6 ms; the AOT cache cannot keep them).
+        @Override public boolean equals(Object o) {
+            return o instanceof Key k && k.localIp == localIp && k.localPort == localPort && k.remoteIp == remoteIp
+                    && k.remotePort == remotePort;
+        }
+
+        @Override public int hashCode() { return ((localIp * 31 + localPort) * 31 + remoteIp) * 31 + remotePort; }
+    }
 
     private record Timer(long deadline, TcpConnection conn) {}
 
