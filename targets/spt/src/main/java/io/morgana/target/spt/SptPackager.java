@@ -341,6 +341,10 @@ public final class SptPackager {
                 #   -Xmx from --heap=SIZE (default 32m)  the heap is a declared, bounded budget
                 #   -Xms8m (or --heap if less)  start small and grow: resident memory follows use (the JVM would
                 #                               otherwise commit 1/64 of the host's RAM up to -Xmx at once)
+                #   -XX:NewSize=1/32 of --heap (1 MiB at the default 32m)  a small young generation: the whole eden is
+                #                               resident, as allocation cycles through it; Serial keeps this size until a full GC.
+                #                               Measured on examples/website: VmRSS after 10,000 requests -1.2 MB (heap 7.7 -> 6.4),
+                #                               a young GC every ~100 requests of ~0.2 ms, same throughput, start no slower
                 #   -XX:+UseSerialGC            no GC threads, smallest footprint, fastest start for small heaps
                 #   -XX:TieredStopAtLevel=1     C1 only: compiles fast with little memory; no C2 compiler threads
                 #   -XX:CICompilerCount=1       one compiler thread: less memory, and boot does not compete with it for the CPU
@@ -383,13 +387,21 @@ public final class SptPackager {
                   *[kK]|*[0-9]) xms=$heap ;;
                   *[mM]) if [ "${heap%?}" -lt 8 ]; then xms=$heap; fi ;;
                 esac
+                case $heap in
+                  *[kK]) kib=${heap%?} ;;
+                  *[mM]) kib=$((${heap%?} * 1024)) ;;
+                  *[gG]) kib=$((${heap%?} * 1048576)) ;;
+                  *) kib=$((heap / 1024)) ;;
+                esac
+                young=$((kib / 32))
+                if [ "$young" -lt 1024 ]; then young=1024; fi
                 aot=
                 if [ -r "$here/lib/@NAME@.aot" ]; then aot=-XX:AOTCache=$here/lib/@NAME@.aot; fi
                 MALLOC_ARENA_MAX=2
                 export MALLOC_ARENA_MAX
                 set -f
                 # shellcheck disable=SC2086
-                exec "$here/runtime/bin/java" -Xmx"$heap" -Xms"$xms" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \\
+                exec "$here/runtime/bin/java" -Xmx"$heap" -Xms"$xms" -XX:NewSize="$young"k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \\
                   -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \\
                   -XX:TrimNativeHeapInterval=100 -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,3m \\
                   -XX:+DisableAttachMechanism -XX:+ExitOnOutOfMemoryError -Xlog:all=warning:stderr \\

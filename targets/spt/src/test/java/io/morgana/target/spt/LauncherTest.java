@@ -48,11 +48,14 @@ class LauncherTest {
         Files.writeString(launcher, SptPackager.launcher(SptPackager.Options.of("small").withMain("X", List.of()), List.of("x.jar")));
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         // no runtime beside it: the exec fails, but "sh -x" shows the options it would pass
-        for (String[] c : new String[][] {{"--heap=4m", "-Xms4m"}, {"--heap=64m", "-Xms8m"}, {"--heap=1g", "-Xms8m"}}) {
+        // the young generation is 1/32 of the heap, at least 1 MiB
+        for (String[] c : new String[][] {{"--heap=4m", "-Xms4m", "-XX:NewSize=1024k"}, {"--heap=64m", "-Xms8m", "-XX:NewSize=2048k"},
+                {"--heap=1g", "-Xms8m", "-XX:NewSize=32768k"}, {"--heap=32m", "-Xms8m", "-XX:NewSize=1024k"},
+                {"--heap=65536k", "-Xms65536k", "-XX:NewSize=2048k"}}) {
             Process p = new ProcessBuilder("sh", "-x", launcher.toString(), c[0]).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
-            assertTrue(out.contains(c[1]) && out.contains("-Xmx" + c[0].substring(7)), c[0] + ": " + out);
+            assertTrue(out.contains(c[1]) && out.contains(c[2]) && out.contains("-Xmx" + c[0].substring(7)), c[0] + ": " + out);
         }
     }
 
