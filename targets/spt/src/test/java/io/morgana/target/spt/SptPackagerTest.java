@@ -36,11 +36,21 @@ class SptPackagerTest {
     }
 
     SptPackager.Result buildIn(Path checkout) throws Exception {
-        Path jar = ProbeJar.build(Files.createDirectories(checkout.resolve("target")).resolve("probe.jar"));
+        Path target = Files.createDirectories(checkout.resolve("target"));
+        Path jar = ProbeJar.build(target.resolve("probe.jar"));
+        // the probe keeps the runtime's KernelRandom descriptor across the seal: the runtime and api jars go with it
+        List<Path> jars = List.of(jar, jarOf(io.morgana.runtime.KernelRandom.class, target.resolve("morgana-runtime.jar")),
+                jarOf(io.morgana.api.Random.class, target.resolve("morgana-api.jar")));
         List<String> progress = new ArrayList<>();
-        SptPackager.Result r = SptPackager.build(List.of(jar), checkout.resolve("dist"), options(), l -> { progress.add(l); System.out.println(l); });
+        SptPackager.Result r = SptPackager.build(jars, checkout.resolve("dist"), options(), l -> { progress.add(l); System.out.println(l); });
         assertTrue(progress.stream().anyMatch(l -> l.contains("sha256") && l.contains("probe.spt.tar.xz")), "build prints the digest: " + progress);
         return r;
+    }
+
+    /** The jar {@code c} comes from, copied to {@code to}; a class directory (a reactor build) packed as one. */
+    static Path jarOf(Class<?> c, Path to) throws Exception {
+        Path from = Path.of(SealTest.location(c));
+        return Files.isDirectory(from) ? ProbeJar.of(to, List.of(from)) : Files.copy(from, to);
     }
 
     static Map<String, String> reproducibleSums(SptPackager.Result r) {
@@ -64,7 +74,7 @@ class SptPackagerTest {
         for (String k : sa.keySet()) if (!sa.get(k).equals(sb.get(k))) differ.put(k, sa.get(k) + " vs " + sb.get(k));
         assertEquals(sa.keySet(), sb.keySet(), "both builds make the same files");
         assertEquals(Map.of(), differ, "two builds of the same jars must give identical artefacts");
-        assertEquals(List.of("java.base"), a.modules(), "jdeps: the probe needs java.base only");
+        assertEquals(List.of("java.base", "jdk.unsupported"), a.modules(), "jdeps: the probe and the runtime need java.base, and the runtime's signal handling jdk.unsupported");
         assertTrue(a.aotCache().isPresent(), "the training run made an AOT cache");
         assertTrue(Files.size(a.archive()) < 40L << 20, "archive size " + Files.size(a.archive()));
 
