@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
+import io.morgana.runtime.KernelRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A small appliance run as its own JVM by {@link SealTest}: it acquires its devices (a TCP and a UDP
  * echo socket on loopback, one unconnected TCP socket), seals itself unless {@code --no-seal}, then
  * tries what a sealed appliance must not do and checks that the JVM still does what it must
- * (threads, GC, JIT, class loading, time zones) and that {@code /dev/urandom}, held from boot as
- * the runtime's randomness holds it, still reads; then serves echo until stdin closes.
+ * (threads, GC, JIT, class loading, time zones) and that the runtime's randomness (a descriptor
+ * held from boot) still reads, and serves echo until stdin closes.
  *
  * <p>Prints {@code attempt NAME allowed|denied DETAIL}, {@code check NAME ok|failed DETAIL},
  * then {@code serving TCPPORT UDPPORT}.
@@ -39,8 +40,7 @@ public final class SealProbe {
         DatagramChannel udp = DatagramChannel.open(StandardProtocolFamily.INET);
         udp.bind(new InetSocketAddress("127.0.0.1", 0));
         SocketChannel unconnected = SocketChannel.open();
-        // as the runtime's KernelRandom does (the probe ships without the runtime: it must stay java.base only)
-        java.io.FileInputStream random = new java.io.FileInputStream("/dev/urandom");
+        KernelRandom random = KernelRandom.shared();
         int tcpPort = ((InetSocketAddress) tcp.getLocalAddress()).getPort();
 
         if (seal) Seal.install();
@@ -71,9 +71,10 @@ public final class SealProbe {
         check("late-jdk-class", () -> Class.forName("java.util.concurrent.Exchanger").getDeclaredConstructor().newInstance());
         check("time-zone", () -> ZonedDateTime.now().toString());
         check("format", () -> String.format(Locale.GERMANY, "%,.2f", 1234567.891));
-        check("held-urandom", () -> {
+        check("kernel-random", () -> {
             byte[] a = new byte[32], b = new byte[32];
-            if (random.read(a) != 32 || random.read(b) != 32) throw new AssertionError("short read");
+            random.nextBytes(a);
+            random.nextBytes(b);
             if (Arrays.equals(a, b) || Arrays.equals(a, new byte[32])) throw new AssertionError("not random: " + Arrays.toString(a));
         });
         check("processors", () -> { if (Runtime.getRuntime().availableProcessors() < 1) throw new AssertionError(); });
