@@ -106,8 +106,38 @@ public final class Main {
 
     /** Every target on the class path, in class-path order. */
     public static List<Target> targets() {
-        List<Target> out = new ArrayList<>();
-        for (Target t : ServiceLoader.load(Target.class, Main.class.getClassLoader())) out.add(t);
+        return providers(Target.class, System.getProperty(PACKED_TARGETS), Main.class.getClassLoader());
+    }
+
+    /**
+     * System properties by which a packed appliance's launcher (spt) names the providers that the
+     * build found in the class path's {@code META-INF/services}, comma-separated in class-path order:
+     * boot then creates them by name instead of opening every jar to look for them (milliseconds of
+     * a sealed appliance's start, ahead of everything else). They apply to the JVM's own class path only.
+     */
+    public static final String PACKED_TARGETS = "morgana.packed.targets", PACKED_APPLIANCES = "morgana.packed.appliances";
+
+    /**
+     * The providers of {@code service} for {@code loader}: those named in {@code packed} (the value of a
+     * {@code PACKED_*} property, or null), else what {@link ServiceLoader} finds.
+     *
+     * @throws ServiceConfigurationError if a named provider cannot be created, as ServiceLoader would
+     */
+    static <S> List<S> providers(Class<S> service, String packed, ClassLoader loader) {
+        List<S> out = new ArrayList<>();
+        if (packed == null || loader != ClassLoader.getSystemClassLoader()) {
+            for (S s : ServiceLoader.load(service, loader)) out.add(s);
+            return out;
+        }
+        for (String name : packed.split(",")) {
+            if (name.isBlank()) continue;
+            try {
+                out.add(Class.forName(name.strip(), true, loader).asSubclass(service).getConstructor().newInstance());
+            } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+                throw new ServiceConfigurationError(service.getName() + ": provider " + name.strip() + " named by the launcher"
+                        + " cannot be created: " + e, e);
+            }
+        }
         return out;
     }
 
@@ -123,7 +153,7 @@ public final class Main {
     public static Appliance appliance(ClassLoader loader) throws BootException {
         List<Appliance> found = new ArrayList<>();
         try {
-            for (Appliance a : ServiceLoader.load(Appliance.class, loader)) found.add(a);
+            found.addAll(providers(Appliance.class, System.getProperty(PACKED_APPLIANCES), loader));
         } catch (ServiceConfigurationError e) {
             throw new BootException(BootException.CONFIG, "cannot create the appliance: " + e.getMessage()
                     + " (an appliance class needs a public no-argument constructor)", e);

@@ -56,6 +56,21 @@ class MainTest {
         assertEquals(BootException.CONFIG, e.exitStatus());
     }
 
+    /** A packed launcher names the providers the build found; boot creates exactly those, for the JVM's own class path. */
+    @Test void packedProvidersAreCreatedByName(@TempDir Path dir) throws Exception {
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        var found = Main.providers(Appliance.class, " " + Two.class.getName() + ", " + One.class.getName() + ",", system);
+        assertEquals(java.util.List.of(Two.class, One.class), found.stream().map(Object::getClass).toList());
+        // another loader (the tool reading a project) scans its own class path, whatever the property says
+        ClassLoader l = withServices(dir, One.class.getName());
+        assertEquals(java.util.List.of(One.class), Main.providers(Appliance.class, Two.class.getName(), l).stream().map(Object::getClass).toList());
+        // no property: the system class path is scanned (this module's tests declare only the test target)
+        assertEquals(java.util.List.of("test"), Main.providers(Target.class, null, system).stream().map(Target::name).toList());
+        var e = assertThrows(java.util.ServiceConfigurationError.class, () -> Main.providers(Appliance.class, "no.such.Appliance", system));
+        assertTrue(e.getMessage().contains("no.such.Appliance"), e.getMessage());
+        assertThrows(java.util.ServiceConfigurationError.class, () -> Main.providers(Appliance.class, String.class.getName(), system));
+    }
+
     static int main(ByteArrayOutputStream err, String... argv) {
         return Main.run(argv, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
     }

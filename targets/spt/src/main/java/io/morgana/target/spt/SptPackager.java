@@ -198,7 +198,8 @@ public final class SptPackager {
             classPath.add(fn);
         }
         Path launcher = Files.createDirectories(image.resolve("bin")).resolve(o.name());
-        Files.writeString(launcher, launcher(o, classPath), StandardCharsets.UTF_8);
+        List<String> properties = o.mainClass().equals(io.morgana.runtime.Main.class.getName()) ? packedServices(jars) : List.of();
+        Files.writeString(launcher, launcher(o, classPath, properties), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         fixTimes(image, o.timestamp());
 
@@ -327,8 +328,45 @@ public final class SptPackager {
         return Optional.of(cache);
     }
 
-    /** The launcher: the JVM options, each for a reason (see the comments it carries). */
+    /**
+     * For the runtime's entry point: the system properties naming the targets and the appliance
+     * that the jars' {@code META-INF/services} declare, in class-path order ({@code Main.PACKED_*}),
+     * so that boot creates them by name rather than opening every jar to search for them.
+     */
+    static List<String> packedServices(List<Path> jars) throws IOException {
+        Set<String> targets = new LinkedHashSet<>(), appliances = new LinkedHashSet<>();
+        for (Path j : jars) {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(j.toFile())) {
+                providers(jar, io.morgana.runtime.Target.class, targets);
+                providers(jar, io.morgana.api.Appliance.class, appliances);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        if (!targets.isEmpty()) out.add("-D" + io.morgana.runtime.Main.PACKED_TARGETS + "=" + String.join(",", targets));
+        if (!appliances.isEmpty()) out.add("-D" + io.morgana.runtime.Main.PACKED_APPLIANCES + "=" + String.join(",", appliances));
+        return out;
+    }
+
+    /** The class names in {@code jar}'s provider-configuration file for {@code service} (comments and blanks dropped). */
+    private static void providers(java.util.jar.JarFile jar, Class<?> service, Set<String> into) throws IOException {
+        var e = jar.getJarEntry("META-INF/services/" + service.getName());
+        if (e == null) return;
+        try (InputStream in = jar.getInputStream(e)) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
+                int hash = line.indexOf('#');
+                String name = (hash < 0 ? line : line.substring(0, hash)).strip();
+                if (!name.isEmpty()) into.add(name);
+            }
+        }
+    }
+
+    /** The launcher, for an entry point other than the runtime's (no packed services). */
     static String launcher(Options o, List<String> classPath) {
+        return launcher(o, classPath, List.of());
+    }
+
+    /** The launcher: the JVM options, each for a reason (see the comments it carries). */
+    static String launcher(Options o, List<String> classPath, List<String> properties) {
         StringBuilder cp = new StringBuilder();
         for (String j : classPath) cp.append(cp.isEmpty() ? "" : ":").append("$here/lib/").append(j);
         String mainArgs = o.mainArgs().stream().map(SptPackager::shQuote).reduce((a, b) -> a + " " + b).orElse("");
@@ -370,6 +408,9 @@ public final class SptPackager {
                 #                               otherwise the runtime's default CDS archive (-Xshare:auto)
                 #   -Xlog:all=warning:stderr    JVM warnings go to stderr; stdout is the appliance's
                 #   --enable-native-access=ALL-UNNAMED  FFM (TAP device, seal) without warnings
+                #   -Dmorgana.packed.targets=..., -Dmorgana.packed.appliances=...  (if present) the targets and the appliance the
+                #                               build found in the jars' META-INF/services: boot creates them by name instead of
+                #                               opening every jar to look for them
                 #   MALLOC_ARENA_MAX=2          glibc's per-thread malloc arenas only add resident memory here
                 # MORGANA_JAVA_OPTS adds JVM options (split on spaces, not globbed: set -f), e.g. the build's -XX:AOTCacheOutput.
                 here=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd -P) || exit 70
@@ -405,9 +446,10 @@ public final class SptPackager {
                   -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \\
                   -XX:TrimNativeHeapInterval=100 -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,3m \\
                   -XX:+DisableAttachMechanism -XX:+ExitOnOutOfMemoryError -Xlog:all=warning:stderr \\
-                  --enable-native-access=ALL-UNNAMED ${aot:+"$aot"} $MORGANA_JAVA_OPTS \\
+                  --enable-native-access=ALL-UNNAMED @PROPERTIES@${aot:+"$aot"} $MORGANA_JAVA_OPTS \\
                   -cp "@CLASSPATH@" @MAIN@ @ARGS@ "$@"
-                """.replace("@NAME@", o.name()).replace("@CLASSPATH@", cp).replace("@MAIN@ @ARGS@", (o.mainClass() + " " + mainArgs).strip());
+                """.replace("@NAME@", o.name()).replace("@CLASSPATH@", cp)
+                .replace("@PROPERTIES@", properties.stream().map(p -> shQuote(p) + " ").reduce("", String::concat)).replace("@MAIN@ @ARGS@", (o.mainClass() + " " + mainArgs).strip());
     }
 
     private static String shQuote(String s) {

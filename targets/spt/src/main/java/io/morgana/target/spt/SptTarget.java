@@ -9,7 +9,6 @@ import io.morgana.runtime.BootException;
 import io.morgana.runtime.Target;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -21,7 +20,13 @@ import java.util.Set;
  */
 public final class SptTarget implements Target {
 
-    private static final System.Logger LOG = System.getLogger("spt");
+    /**
+     * In a holder: the first logger looked up scans every jar for a LoggerFinder, and the target is
+     * created before its {@link #warmUp}, which should start first.
+     */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger("spt");
+    }
 
     public static final Arg<Boolean> NO_SEAL = Arg.flag("no-seal",
             "do not install the seccomp seal after boot (debugging only: the appliance can then open files, sockets, programs)")
@@ -71,7 +76,7 @@ public final class SptTarget implements Target {
     @Override public void sealAfterBoot(Boot boot) throws BootException {
         if (boot.arg(NO_SEAL)) {
             Seal.preload();
-            LOG.log(Level.WARNING, "--no-seal: NOT sealing; this appliance can open files, create sockets and run programs."
+            Log.LOG.log(Level.WARNING, "--no-seal: NOT sealing; this appliance can open files, create sockets and run programs."
                     + " Use it to debug only.");
             return;
         }
@@ -89,7 +94,7 @@ public final class SptTarget implements Target {
         return describeSeal();
     }
 
-    /** Looked up once: a service look-up scans every jar of the class path. */
+    /** Looked up once, as {@link io.morgana.runtime.Main} finds targets. */
     private static java.util.Optional<Target> stackTarget() {
         return StackTarget.FOUND;
     }
@@ -98,10 +103,7 @@ public final class SptTarget implements Target {
         static final java.util.Optional<Target> FOUND = find();
 
         private static java.util.Optional<Target> find() {
-            for (Target t : ServiceLoader.load(Target.class, SptTarget.class.getClassLoader())) {
-                if (t.name().equals(STACK_TARGET)) return java.util.Optional.of(t);
-            }
-            return java.util.Optional.empty();
+            return io.morgana.runtime.Main.targets().stream().filter(t -> t.name().equals(STACK_TARGET)).findFirst();
         }
     }
 

@@ -69,4 +69,31 @@ class LauncherTest {
         assertEquals(64, p.waitFor(), out);
         assertTrue(out.contains("--heap=lots") && out.contains("16m"), out);
     }
+
+    /** The build reads the jars' META-INF/services once, and the launcher passes what it found (quoted for sh). */
+    @Test void packedServicesComeFromTheJarsInClassPathOrder() throws Exception {
+        Path a = jar("a.jar", "META-INF/services/io.morgana.runtime.Target", "# targets\nio.x.ATarget  # the first\n\nio.x.Inner$BTarget\n");
+        Path b = jar("b.jar", "META-INF/services/io.morgana.runtime.Target", "io.x.ATarget\nio.x.CTarget\n",
+                "META-INF/services/io.morgana.api.Appliance", "io.x.App\n");
+        Path none = jar("c.jar", "x.txt", "");
+        List<String> props = SptPackager.packedServices(List.of(a, none, b));
+        assertEquals(List.of("-Dmorgana.packed.targets=io.x.ATarget,io.x.Inner$BTarget,io.x.CTarget", "-Dmorgana.packed.appliances=io.x.App"), props);
+        String s = SptPackager.launcher(SptPackager.Options.of("website"), List.of("a.jar"), props);
+        String exec = s.substring(s.indexOf("exec \""));
+        assertTrue(exec.contains("'-Dmorgana.packed.targets=io.x.ATarget,io.x.Inner$BTarget,io.x.CTarget' -Dmorgana.packed.appliances=io.x.App "), exec);
+        assertTrue(exec.indexOf("-Dmorgana.packed") < exec.indexOf(" -cp "), exec);
+        assertEquals(List.of(), SptPackager.packedServices(List.of(none)));
+    }
+
+    private Path jar(String name, String... entries) throws Exception {
+        Path j = tmp.resolve(name);
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(j))) {
+            for (int i = 0; i < entries.length; i += 2) {
+                out.putNextEntry(new java.util.jar.JarEntry(entries[i]));
+                out.write(entries[i + 1].getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return j;
+    }
 }

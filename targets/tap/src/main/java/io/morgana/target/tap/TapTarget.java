@@ -30,7 +30,13 @@ import java.util.Set;
  * fault-injection arguments wrap the link in the net module's middleware.
  */
 public final class TapTarget implements Target {
-    private static final Logger LOG = System.getLogger("tap");
+    /**
+     * In a holder: the first logger looked up scans every jar for a LoggerFinder, and the target is
+     * created before its {@link #warmUp}, which should start first.
+     */
+    private static final class Log {
+        static final Logger LOG = System.getLogger("tap");
+    }
 
     public static final Arg<MacAddress> MAC = Arg.of("mac", "MAC", MacAddress::parse, null,
             "our Ethernet address on the TAP link (default: a random locally administered one)")
@@ -74,7 +80,7 @@ public final class TapTarget implements Target {
             try {
                 Libc.link();
             } catch (Throwable e) {
-                LOG.log(Level.DEBUG, "linking the TAP driver's downcalls ahead of boot failed: {0}", e.toString());
+                Log.LOG.log(Level.DEBUG, "linking the TAP driver's downcalls ahead of boot failed: {0}", e.toString());
             }
         });
     }
@@ -99,7 +105,7 @@ public final class TapTarget implements Target {
         // faults (and a lossy wire) act on real, MTU-sized frames rather than on the kernel's super-segments.
         boolean faults = Middleware.faults(boot).any();
         if (faults && boot.given(OFFLOAD) && boot.arg(OFFLOAD)) {
-            LOG.log(Level.WARNING, "--tap-offload is off while the fault injector (--link-*) is on");
+            Log.LOG.log(Level.WARNING, "--tap-offload is off while the fault injector (--link-*) is on");
         }
         TapDevice device = TapDevice.open(ifname, boot.arg(NETNS), boot.arg(OFFLOAD) && !faults);
         MacAddress mac = boot.given(MAC) ? boot.arg(MAC) : TapLink.randomMac(boot.random());
@@ -111,11 +117,11 @@ public final class TapTarget implements Target {
             tap.close();
             throw e;
         }
-        LOG.log(Level.INFO, (device.created() ? "created " : "attached to ") + "TAP interface " + ifname
+        Log.LOG.log(Level.INFO, (device.created() ? "created " : "attached to ") + "TAP interface " + ifname
                 + (boot.arg(NETNS) != null ? " in network namespace " + boot.arg(NETNS) : "")
                 + ", mtu " + device.mtu() + ", our mac " + mac + (device.offloads() ? ", checksum and TCP segmentation offload" : ", no offloads")
                 + (dhcp ? ", address by DHCP" : ", address " + ipv4 + (gateway != null ? " via " + gateway : "")));
-        if (!device.up()) LOG.log(Level.WARNING, "TAP interface " + ifname + " is down on the host side: bring it up (ip link set "
+        if (!device.up()) Log.LOG.log(Level.WARNING, "TAP interface " + ifname + " is down on the host side: bring it up (ip link set "
                 + ifname + " up) or no frame will pass");
 
         ThreadLoop loop = ThreadLoop.start("stack-" + ifname);
