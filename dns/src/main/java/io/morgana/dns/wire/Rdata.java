@@ -1,9 +1,7 @@
 package io.morgana.dns.wire;
 
+import io.morgana.api.CivilDate;
 import java.io.ByteArrayOutputStream;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -179,8 +177,6 @@ public final class Rdata {
 
     // ---------------------------------------------------------------- text
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-
     /** Zone-file presentation of {@code rdata}. */
     public static String toText(int type, byte[] rdata) {
         F[] schema = SCHEMA.get(type);
@@ -195,7 +191,7 @@ public final class Rdata {
                     case U16 -> { sb.append(u16(rdata, p)); p += 2; }
                     case TYPE -> { sb.append(Type.name(u16(rdata, p))); p += 2; }
                     case U32 -> { sb.append(u32(rdata, p)); p += 4; }
-                    case TIME -> { sb.append(LocalDateTime.ofEpochSecond(u32(rdata, p), 0, ZoneOffset.UTC).format(TIME)); p += 4; }
+                    case TIME -> { appendTime(sb, u32(rdata, p)); p += 4; }
                     case NAME, NAMEC -> { Name n = Name.fromWire(rdata, p); sb.append(n); p += n.wireLength(); }
                     case A -> { sb.append(rdata[p] & 0xff).append('.').append(rdata[p + 1] & 0xff).append('.')
                             .append(rdata[p + 2] & 0xff).append('.').append(rdata[p + 3] & 0xff); p += 4; }
@@ -442,8 +438,28 @@ public final class Rdata {
         }
     }
 
+    /**
+     * {@code YYYYMMDDHHmmSS} (UTC) of a time in seconds since 1970, RFC 4034 §3.2's form of RRSIG
+     * times. On {@link CivilDate}: a {@code java.time} formatter would cost a zone's first load a few
+     * milliseconds of formatter set-up.
+     */
+    static void appendTime(StringBuilder sb, long epochSecond) {
+        CivilDate d = CivilDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400));
+        int second = (int) Math.floorMod(epochSecond, 86_400);
+        for (int v : new int[] {d.year() / 100, d.year() % 100, d.month(), d.day(), second / 3600, second / 60 % 60, second % 60}) {
+            sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+        }
+    }
+
     private static int time(String s) {
-        if (s.matches("\\d{14}")) return (int) LocalDateTime.parse(s, TIME).toEpochSecond(ZoneOffset.UTC);
+        if (s.matches("\\d{14}")) {
+            int year = Integer.parseInt(s, 0, 4, 10), month = Integer.parseInt(s, 4, 6, 10), day = Integer.parseInt(s, 6, 8, 10);
+            int h = Integer.parseInt(s, 8, 10, 10), m = Integer.parseInt(s, 10, 12, 10), sec = Integer.parseInt(s, 12, 14, 10);
+            if (!CivilDate.isValid(year, month, day) || h > 23 || m > 59 || sec > 59) {
+                throw new IllegalArgumentException("'" + s + "' is not a time (no such date or time of day)");
+            }
+            return (int) (new CivilDate(year, month, day).epochDay() * 86_400 + h * 3600 + m * 60 + sec);
+        }
         try {
             return (int) Long.parseLong(s);
         } catch (NumberFormatException e) {
