@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>With the device's offloads ({@link TapDevice#offloads()}) the slots are up to 64 Java arrays
  * of 64 KiB and more, made as traffic first needs them and read into directly (the TCP layer then parses the array in place: one copy less), since
- * the kernel hands us TCP super-segments up to 64 KiB; a frame whose {@link VirtioNetHeader} says
+ * the kernel hands us TCP super-segments up to 64 KiB. A frame that fits the MTU (SYNs, ACKs,
+ * requests) is copied into one of up to 256 small slots instead, and the large one is read into
+ * again: a burst of small frames (the SYNs of clients retrying while the appliance boots) no longer
+ * makes and keeps 64 KiB per frame. A frame whose {@link VirtioNetHeader} says
  * the kernel verified its checksum ({@code DATA_VALID}) or will never need one ({@code NEEDS_CSUM},
  * the checksum field then partial) goes up through {@link Receiver#receiveVerified}. Without,
  * 256 off-heap slots of one frame each.
@@ -47,6 +50,8 @@ public final class TapLink implements Link {
     static final int SUPER_SLOTS = 64;
     /** A virtio-net header and the largest super-segment frame (64 KiB IP datagram, Ethernet and VLAN headers). */
     static final int SUPER_SLOT_SIZE = VirtioNetHeader.LENGTH + 65_535 + 14 + 4;
+    /** Small slots (one frame of the MTU each) with offloads, made as traffic needs them. */
+    static final int SMALL_SLOTS = 256;
     /** Frames read per wake-up before the reader lets the loop catch up. */
     static final int BATCH = 64;
     /** The same with offloads, where each frame may be 64 KiB. */
@@ -60,9 +65,14 @@ public final class TapLink implements Link {
     /** The MTU when the link was made: what tells a super-segment from a frame, without an ioctl per frame. */
     private final int linkMtu;
     private final ArrayBlockingQueue<Slot> free;
+    /** Free small slots (offloads only; null without). */
+    private final ArrayBlockingQueue<Slot> smallFree;
     private final ArrayBlockingQueue<Slot> ready;
-    /** Heap slots the reader may still make (offloads only). Reader thread. */
-    private int heapSlotsToMake;
+    /** Heap slots, large and small, the reader may still make (offloads only). Reader thread. */
+    private int heapSlotsToMake, smallSlotsToMake;
+    /** The size of a small slot: a header and a frame of the MTU with a VLAN tag (offloads only). */
+    private final int smallFrameSize;
+    private final AtomicLong rxLargeSlots = new AtomicLong(), rxSmallSlots = new AtomicLong();
     private final AtomicBoolean drainPosted = new AtomicBoolean();
     private final MemorySegment txSegment;
     /** The virtio-net header of an offloaded frame being sent (offloads only). */
@@ -85,11 +95,13 @@ public final class TapLink implements Link {
     private static final class Slot {
         final MemorySegment segment;
         final ByteBuffer buffer;
+        final boolean small;
         int length;
 
-        Slot(MemorySegment segment, int headerLength) {
+        Slot(MemorySegment segment, int headerLength, boolean small) {
             this.segment = segment;
             this.buffer = segment.asByteBuffer().slice(headerLength, (int) segment.byteSize() - headerLength);
+            this.small = small;
         }
     }
 
@@ -114,13 +126,19 @@ public final class TapLink implements Link {
             frameSize = Math.max(2048, device.mtu() + 14 + 4 + headerLength);
         }
         free = new ArrayBlockingQueue<>(slots);
-        ready = new ArrayBlockingQueue<>(slots);
         if (device.offloads()) {
             // Made as traffic needs them (the reader's job), so a quiet appliance keeps its 4 MiB.
             heapSlotsToMake = slots;
+            smallSlotsToMake = SMALL_SLOTS;
+            smallFree = new ArrayBlockingQueue<>(SMALL_SLOTS);
+            smallFrameSize = headerLength + 14 + 4 + linkMtu;
+            ready = new ArrayBlockingQueue<>(slots + SMALL_SLOTS);
         } else {
+            smallFree = null;
+            smallFrameSize = 0;
+            ready = new ArrayBlockingQueue<>(slots);
             MemorySegment pool = arena.allocate((long) frameSize * slots, 64);
-            for (int i = 0; i < slots; i++) free.add(new Slot(pool.asSlice((long) i * frameSize, frameSize), 0));
+            for (int i = 0; i < slots; i++) free.add(new Slot(pool.asSlice((long) i * frameSize, frameSize), 0, false));
         }
         txSegment = arena.allocate(VirtioNetHeader.LENGTH + 65536 + 18, 64);
         txHeader = arena.allocate(VirtioNetHeader.LENGTH, 8);
@@ -178,7 +196,8 @@ public final class TapLink implements Link {
             Slot s = free.poll();
             if (s == null && heapSlotsToMake > 0) {
                 heapSlotsToMake--;
-                s = new Slot(MemorySegment.ofArray(new byte[frameSize]), headerLength);
+                rxLargeSlots.incrementAndGet();
+                s = new Slot(MemorySegment.ofArray(new byte[frameSize]), headerLength, false);
             }
             if (s == null) {
                 post();
@@ -193,7 +212,14 @@ public final class TapLink implements Link {
                 if (n > frameSize) rxTruncated.incrementAndGet();
                 s.length = Math.min(n, frameSize) - headerLength;
                 rxFrames.incrementAndGet();
-                ready.add(s); // cannot fail: at most SLOTS slots exist
+                Slot small = n <= smallFrameSize ? smallSlot() : null;
+                if (small != null) { // a frame of the MTU: keep the large slot for the next read
+                    MemorySegment.copy(s.segment, 0, small.segment, 0, n);
+                    small.length = s.length;
+                    free.add(s);
+                    s = small;
+                }
+                ready.add(s); // cannot fail: it has room for every slot there is
                 if (++batch >= batchLimit) {
                     post();
                     batch = 0;
@@ -218,6 +244,18 @@ public final class TapLink implements Link {
                 case READABLE, TIMEOUT -> { }
             }
         }
+    }
+
+    /** A free small slot, made if fewer than {@link #SMALL_SLOTS} exist; null without offloads or when all are in flight. */
+    private Slot smallSlot() {
+        if (smallFree == null) return null;
+        Slot s = smallFree.poll();
+        if (s == null && smallSlotsToMake > 0) {
+            smallSlotsToMake--;
+            rxSmallSlots.incrementAndGet();
+            s = new Slot(MemorySegment.ofArray(new byte[smallFrameSize]), headerLength, true);
+        }
+        return s;
     }
 
     private void post() {
@@ -249,7 +287,7 @@ public final class TapLink implements Link {
                     receiver.receive(s.buffer);
                 }
             } finally {
-                free.add(s);
+                (s.small ? smallFree : free).add(s);
             }
         }
         if (any) receiver.endOfBatch();
@@ -314,6 +352,8 @@ public final class TapLink implements Link {
         m.put("tap.rx.verified", rxVerified);
         m.put("tap.rx.partial", rxPartial);
         m.put("tap.rx.super", rxSuper);
+        m.put("tap.rx.slots.large", rxLargeSlots.get());
+        m.put("tap.rx.slots.small", rxSmallSlots.get());
         return m;
     }
 

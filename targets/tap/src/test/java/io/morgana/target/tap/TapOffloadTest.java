@@ -15,6 +15,7 @@ import io.morgana.net.stack.NetStack;
 import io.morgana.testing.Netns;
 import io.morgana.testing.Privileged;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +98,19 @@ class TapOffloadTest {
         assertTrue(linkA.counters().get("tap.rx.super") > 0, "the kernel's TSO reached us whole: " + linkA.counters());
         assertTrue(linkA.counters().get("tap.rx.partial") > 0, linkA.counters().toString());
         assertEquals(0, counter(a, "tcp.rx.drop.bad-checksum"));
+    }
+
+    /** Frames of the MTU are copied into small slots: a burst of them does not make a 64 KiB slot each. */
+    @Test
+    void smallFramesDoNotTakeLargeSlots() {
+        long large = linkA.counters().get("tap.rx.slots.large"), frames = linkA.counters().get("tap.rx.frames");
+        // -l 64: bursts of 64 requests in flight, as many frames waiting for the reader at once
+        Netns.Result r = ns.exec(Duration.ofSeconds(60), "ping", "-c", "300", "-l", "64", "-i", "0.002", "-s", "1000", "-q", A);
+        assertEquals(0, r.exit(), r.output());
+        Map<String, Long> c = linkA.counters();
+        assertTrue(c.get("tap.rx.frames") - frames >= 300, c.toString());
+        assertTrue(c.get("tap.rx.slots.large") - large <= 1, "large slots made for 300 pings in bursts of 64: " + c);
+        assertTrue(c.get("tap.rx.slots.small") >= 1 && c.get("tap.rx.slots.small") <= TapLink.SMALL_SLOTS, c.toString());
     }
 
     @Test
