@@ -696,7 +696,9 @@ public final class TcpConnection {
             if (!holeLost(seq, i < n)) return false;
             highRxtCandidate = seq;
             holeEnd = i < n ? board.start(i) : sndMax;
-            if (rtoLoss && Seq.gt(holeEnd, rtoLostBelow)) holeEnd = rtoLostBelow;
+            // A hole lost by the RTO ends where the RTO's loss ends; one above it, lost by SACK, at the next
+            // SACK block (clamping that one too gave an empty retransmission, and sackRecoverySend spun).
+            if (rtoLoss && Seq.lt(seq, rtoLostBelow) && Seq.gt(holeEnd, rtoLostBelow)) holeEnd = rtoLostBelow;
             return true;
         }
         return false;
@@ -815,6 +817,7 @@ public final class TcpConnection {
             if (nextLost()) {
                 int seq = highRxtCandidate;
                 int len = Math.min(smss, holeEnd - seq);
+                if (len <= 0) break; // never loop on an empty hole: a peer's SACKs must not be able to spin the stack
                 retransmit(now, seq, len);
                 highRxt = seq + len;
                 pipe += len;
@@ -1177,6 +1180,9 @@ public final class TcpConnection {
 
     int iss() { return iss; }
     int sndNxt() { return sndNxt; }
+    int sndUna() { return sndUna; }
+    int sndMax() { return sndMax; }
+    boolean rtoLoss() { return rtoLoss; }
     int tsRecent() { return tsRecent; }
     boolean timestampsOn() { return tsOn; }
     boolean appClosed() { return appClosed; }

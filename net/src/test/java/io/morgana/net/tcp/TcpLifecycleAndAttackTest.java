@@ -5,10 +5,12 @@ import static io.morgana.net.tcp.TcpSimulationTest.S;
 import static io.morgana.net.tcp.TcpSimulationTest.cfg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -215,6 +217,42 @@ class TcpLifecycleAndAttackTest {
         assertEquals(p.src().total, p.sink().bytes);
         assertEquals(p.src().hash(), p.sink().hash());
         assertTrue(sim.b.engine.counter("tcp.rx.drop.bad-ack") >= 40);
+    }
+
+    /**
+     * After a retransmission timeout everything then outstanding is lost; new data sent later can be
+     * lost too, which SACKs above it show. The hole above the RTO's loss must be resent: clamping it
+     * to where the RTO's loss ends made an empty retransmission, and the sender looped on it forever
+     * (found as a hung interop test; a peer could do it on purpose). Both directions are cut and
+     * every ACK A sees is ours.
+     */
+    @Test void aHoleLostBySackAboveWhatAnRtoLostIsResentNotSpunOn() {
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            SimNet sim = new SimNet(31, cfg());
+            Pipe p = Pipe.open(sim, 50_000_000, 7);
+            TcpConnection a = p.cs()[0], b = p.cs()[1];
+            assertTrue(sim.run(() -> sim.a.dataSegments().size() >= 40, 10 * S));
+            sim.a.dropIf = s -> true;
+            sim.b.dropIf = s -> true;
+            assertTrue(sim.run(a::rtoLoss, 10 * S), "A's retransmission timer fired");
+            int mss = sim.a.dataSegments().getFirst().payload();
+            int lostBelow = a.sndMax();
+            int[] tsVal = {a.tsRecent()};
+            java.util.function.BiConsumer<Integer, int[]> ack = (n, sack) -> inject(sim, sim.a, SimNet.B_IP,
+                    new TcpHeader(80, a.localPort(), b.sndNxt(), n, TcpHeader.ACK, 65535, 0, -1, -1, false, a.timestampsOn(),
+                            ++tsVal[0], b.tsRecent(), sack, 0), new byte[0]);
+            // The peer acknowledges all but the last segment the RTO declared lost, one segment at a
+            // time, so that the window grows and A sends new data above the RTO's loss.
+            for (int n = a.sndUna() + mss; Seq.leq(n, lostBelow - mss); n += mss) ack.accept(n, TcpHeader.NO_SACK);
+            List<SimNet.Sent> fresh = sim.a.dataSegments().stream().filter(s -> Seq.geq(s.h().seq(), lostBelow)).toList();
+            assertTrue(fresh.size() >= 6, "new data above the RTO's loss: " + fresh.size() + " segments");
+            // The first three new segments are lost, the next three SACKed: the hole [X1, X4) is lost by SACK.
+            int x1 = fresh.get(0).h().seq(), x4 = fresh.get(3).h().seq(), x6end = fresh.get(5).h().seq() + fresh.get(5).payload();
+            int before = sim.a.sent.size();
+            ack.accept(lostBelow - mss, new int[] {x4, x6end});
+            assertTrue(sim.a.sent.subList(before, sim.a.sent.size()).stream().anyMatch(s -> s.h().seq() == x1 && s.payload() > 0),
+                    "the hole above the RTO's loss is resent");
+        });
     }
 
     @Test void synFloodIsAnsweredWithCookiesAndARealClientStillConnects() throws Exception {
