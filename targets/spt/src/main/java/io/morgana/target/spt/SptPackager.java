@@ -394,6 +394,8 @@ public final class SptPackager {
                 #   -XX:CompileThresholdScaling=3  compile a method after 3x the usual calls: at boot the JIT otherwise burns
                 #                               ~100 ms of CPU (measured) on code that runs a few hundred times; hot request paths
                 #                               still compile within the first few thousand requests
+                #   -XX:-AOTReplayTraining      no training-data replay thread (diagnostic): the build's cache holds no training
+                #                               data (see the training run), so the thread would only spend ~7 ms of CPU at start
                 #   -XX:ArchiveRelocationMode=0 map the AOT cache at the address it was made for instead of a random one: no
                 #                               relocation pass over ~17 MB at each start (CPU, and ~13 MB of pages written),
                 #                               its read-only part stays clean and shared. The cost: the cache's address is not
@@ -448,7 +450,7 @@ public final class SptPackager {
                 set -f
                 # shellcheck disable=SC2086
                 exec "$here/runtime/bin/java" -Xmx"$heap" -Xms"$xms" -XX:NewSize="$young"k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \\
-                  -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 \\
+                  -XX:CICompilerCount=1 -XX:CompileThresholdScaling=3 -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -XX:ArchiveRelocationMode=0 \\
                   -XX:TrimNativeHeapInterval=100 -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,3m \\
                   -XX:+DisableAttachMechanism -XX:+ExitOnOutOfMemoryError -Xlog:all=warning:stderr \\
                   --enable-native-access=ALL-UNNAMED @PROPERTIES@${aot:+"$aot"} $MORGANA_JAVA_OPTS \\
