@@ -68,11 +68,12 @@ public final class TapLink implements Link {
     /** Free small slots (offloads only; null without). */
     private final ArrayBlockingQueue<Slot> smallFree;
     private final ArrayBlockingQueue<Slot> ready;
-    /** Heap slots, large and small, the reader may still make (offloads only). Reader thread. */
-    private int heapSlotsToMake, smallSlotsToMake;
+    /** Heap slots, large and small, the reader may make in all (offloads only; 0 without). */
+    private final int largeSlotLimit, smallSlotLimit;
     /** The size of a small slot: a header and a frame of the MTU with a VLAN tag (offloads only). */
     private final int smallFrameSize;
-    private final AtomicLong rxLargeSlots = new AtomicLong(), rxSmallSlots = new AtomicLong();
+    /** Heap slots the reader has made (its thread writes, {@link #counters} reads). */
+    private volatile int largeSlotsMade, smallSlotsMade;
     private final AtomicBoolean drainPosted = new AtomicBoolean();
     private final MemorySegment txSegment;
     /** The virtio-net header of an offloaded frame being sent (offloads only). */
@@ -128,12 +129,14 @@ public final class TapLink implements Link {
         free = new ArrayBlockingQueue<>(slots);
         if (device.offloads()) {
             // Made as traffic needs them (the reader's job), so a quiet appliance keeps its 4 MiB.
-            heapSlotsToMake = slots;
-            smallSlotsToMake = SMALL_SLOTS;
+            largeSlotLimit = slots;
+            smallSlotLimit = SMALL_SLOTS;
             smallFree = new ArrayBlockingQueue<>(SMALL_SLOTS);
             smallFrameSize = headerLength + 14 + 4 + linkMtu;
             ready = new ArrayBlockingQueue<>(slots + SMALL_SLOTS);
         } else {
+            largeSlotLimit = 0;
+            smallSlotLimit = 0;
             smallFree = null;
             smallFrameSize = 0;
             ready = new ArrayBlockingQueue<>(slots);
@@ -194,9 +197,8 @@ public final class TapLink implements Link {
         int batch = 0;
         while (!closed) {
             Slot s = free.poll();
-            if (s == null && heapSlotsToMake > 0) {
-                heapSlotsToMake--;
-                rxLargeSlots.incrementAndGet();
+            if (s == null && largeSlotsMade < largeSlotLimit) {
+                largeSlotsMade++; // the reader thread is the only writer
                 s = new Slot(MemorySegment.ofArray(new byte[frameSize]), headerLength, false);
             }
             if (s == null) {
@@ -250,9 +252,8 @@ public final class TapLink implements Link {
     private Slot smallSlot() {
         if (smallFree == null) return null;
         Slot s = smallFree.poll();
-        if (s == null && smallSlotsToMake > 0) {
-            smallSlotsToMake--;
-            rxSmallSlots.incrementAndGet();
+        if (s == null && smallSlotsMade < smallSlotLimit) {
+            smallSlotsMade++; // the reader thread is the only writer
             s = new Slot(MemorySegment.ofArray(new byte[smallFrameSize]), headerLength, true);
         }
         return s;
@@ -352,8 +353,8 @@ public final class TapLink implements Link {
         m.put("tap.rx.verified", rxVerified);
         m.put("tap.rx.partial", rxPartial);
         m.put("tap.rx.super", rxSuper);
-        m.put("tap.rx.slots.large", rxLargeSlots.get());
-        m.put("tap.rx.slots.small", rxSmallSlots.get());
+        m.put("tap.rx.slots.large", (long) largeSlotsMade);
+        m.put("tap.rx.slots.small", (long) smallSlotsMade);
         return m;
     }
 
