@@ -32,21 +32,5 @@ echo "measuring: $runs starts each (sides alternating), then $requests requests"
 out=$(python3 bench/spt/measure.py "$runs" "$requests" \
   "spt 127.0.0.1 0 $launcher --port={port}" \
   "stock 127.0.0.1 0 $JAVA_HOME/bin/java -cp $work/bench-http.jar:$cp BenchHttp --port={port} --no-seal")
-spt=$(grep '^spt ' <<<"$out")
-stock=$(grep '^stock ' <<<"$out")
-
-read -r _ s_med s_p10 s_p90 s_rss s_rate <<<"$spt"
-read -r _ k_med k_p10 k_p90 k_rss k_rate <<<"$stock"
-a_size=$(stat -c %s "$archive")
-aot_size=$(stat -c %s "$aot" 2>/dev/null || echo 0)
-jdk_size=$(du -sb "$JAVA_HOME" | cut -f1)
-aot_xz=$(xz -T1 -6 -c "$aot" | wc -c)
-echo
-echo "spt benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
-printf '%-34s %14s %14s %8s\n' "" "spt" "stock JDK" "ratio"
-printf '%-34s %11.1f MB %11.1f MB %8.3f\n' "archive (spt.tar.xz / JDK dir)" "$(echo "$a_size/1048576" | bc -l)" "$(echo "$jdk_size/1048576" | bc -l)" "$(echo "$a_size/$jdk_size" | bc -l)"
-printf '%-34s %11.1f MB %14s\n' "  + AOT cache (xz, shipped apart)" "$(echo "$aot_xz/1048576" | bc -l)" "-"
-printf '%-34s %11s ms %11s ms %8.2f\n' "start -> first 200, median" "$s_med" "$k_med" "$(echo "$s_med/$k_med" | bc -l)"
-printf '%-34s %7s-%s ms %7s-%s ms\n' "  p10-p90" "$s_p10" "$s_p90" "$k_p10" "$k_p90"
-printf '%-34s %11.1f MB %11.1f MB %8.2f\n' "RSS after $requests requests" "$(echo "$s_rss/1024" | bc -l)" "$(echo "$k_rss/1024" | bc -l)" "$(echo "$s_rss/$k_rss" | bc -l)"
-printf '%-34s %11s /s %11s /s %8.2f\n' "requests/s during those (keep-alive)" "$s_rate" "$k_rate" "$(echo "$s_rate/$k_rate" | bc -l)"
+. bench/spt/report.sh
+spt_report "spt benchmark (BenchHttp)" "stock JDK" "$out" "$archive" "$aot" "$runs" "$requests"

@@ -39,22 +39,5 @@ echo "measuring: $runs starts of each side (alternating), then $requests request
 out=$(ip netns exec "$ns" python3 bench/spt/measure.py "$runs" "$requests" \
   "spt 10.58.1.2 80 $work/spt/bin/website --interface=s8tapb --ipv4=10.58.1.2/24 --port=80" \
   "unix 127.0.0.1 0 $JAVA_HOME/bin/java -cp $unix_cp io.morgana.runtime.Main unix --port={port}")
-spt=$(grep '^spt ' <<<"$out")
-unix=$(grep '^unix ' <<<"$out")
-
-read -r _ s_med s_p10 s_p90 s_rss s_rate <<<"$spt"
-read -r _ u_med u_p10 u_p90 u_rss u_rate <<<"$unix"
-a_size=$(stat -c %s "$archive")
-jdk_size=$(du -sb "$JAVA_HOME" | cut -f1)
-aot="$work/spt/lib/website.aot"
-aot_xz=$( [ -f "$aot" ] && xz -T1 -6 -c "$aot" | wc -c || echo 0)
-mb() { echo "$1/1048576" | bc -l; }
-echo
-echo "examples/website: spt vs unix (stock JDK), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end, $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
-printf '%-36s %12s %12s %8s\n' "" "spt" "unix+JDK" "ratio"
-printf '%-36s %9.1f MB %9.1f MB %8.3f\n' "archive (spt.tar.xz vs JDK dir)" "$(mb "$a_size")" "$(mb "$jdk_size")" "$(echo "$a_size/$jdk_size" | bc -l)"
-printf '%-36s %9.1f MB %12s\n' "  AOT cache, xz (shipped apart)" "$(mb "$aot_xz")" "-"
-printf '%-36s %9s ms %9s ms %8.2f\n' "start -> first 200, median of $runs" "$s_med" "$u_med" "$(echo "$s_med/$u_med" | bc -l)"
-printf '%-36s %6s-%s ms %6s-%s ms\n' "  p10-p90" "$s_p10" "$s_p90" "$u_p10" "$u_p90"
-printf '%-36s %9.1f MB %9.1f MB %8.2f\n' "RSS after $requests requests" "$(echo "$s_rss/1024" | bc -l)" "$(echo "$u_rss/1024" | bc -l)" "$(echo "$s_rss/$u_rss" | bc -l)"
-printf '%-36s %9s /s %9s /s %8.2f\n' "requests/s during those (keep-alive)" "$s_rate" "$u_rate" "$(echo "$s_rate/$u_rate" | bc -l)"
+. bench/spt/report.sh
+spt_report "examples/website: spt vs unix (stock JDK), load $load_start at start" "unix+JDK" "$out" "$archive" "$work/spt/lib/website.aot" "$runs" "$requests"
