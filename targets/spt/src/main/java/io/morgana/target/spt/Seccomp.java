@@ -50,8 +50,10 @@ final class Seccomp {
      * classes are generated), so there is one, made by {@link #link} during the preload. It has the
      * signature and options of {@code io.morgana.runtime.Native.syscall}, through which the tap
      * driver makes all its calls, so the linker finds it in its cache and this costs next to
-     * nothing. (The seal does not call {@code Native} itself so that it runs on a class path
-     * without the runtime, as the seal's own tests do.)
+     * nothing. Like that one, it is linked as a plain function of six {@code long}s, which the
+     * stub is on Linux, not as a variadic one; that class says why. (The seal does not call
+     * {@code Native} itself so that it runs on a class path without the runtime, as the seal's own
+     * tests do.)
      */
     private static final class Native {
         static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -59,7 +61,7 @@ final class Seccomp {
         static final MethodHandle SYSCALL = Linker.nativeLinker().downcallHandle(
                 Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+                Linker.Option.captureCallState("errno"));
     }
 
     /** Links the downcall now (cheap to call twice). */
