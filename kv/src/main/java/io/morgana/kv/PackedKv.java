@@ -10,7 +10,9 @@ import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import java.util.stream.Stream;
 
 /**
@@ -25,7 +28,7 @@ import java.util.stream.Stream;
  * "crunch"): the class-path resources under {@code morgana/kv/NAME/}, which an appliance project
  * keeps in {@code src/main/resources/morgana/kv/NAME/}. Loaded into memory once at boot, from a jar
  * or a classes directory; reads take no lock. Last-modified times are the build's (jar entry or
- * file times).
+ * file times; see {@link #modified}).
  */
 public final class PackedKv extends TreeKv {
 
@@ -101,13 +104,41 @@ public final class PackedKv extends TreeKv {
                         String rel = e.getName().substring(dir.length());
                         if (!isKey(rel)) continue;
                         try (InputStream in = jar.getInputStream(e)) {
-                            map.put(rel, new Value(ByteBuffer.wrap(in.readAllBytes()), Instant.ofEpochMilli(Math.max(0, e.getTime()))));
+                            map.put(rel, new Value(ByteBuffer.wrap(in.readAllBytes()), modified(e)));
                         }
                     }
                 }
             }
             default -> { }
         }
+    }
+
+    /**
+     * When a jar entry was last modified. Its DOS date and time carry no zone. Maven's
+     * reproducible jars hold {@code project.build.outputTimestamp}'s UTC fields there, so they are
+     * read as UTC. Then the time is the build's whatever the host's zone, and boot loads no
+     * time-zone database: {@link ZipEntry#getTime} would, ~10 ms of a sealed appliance's start.
+     * An entry with an extended or NTFS time stamp (extra fields 0x5455, 0x000a) has an exact
+     * instant, which is taken as it is.
+     */
+    static Instant modified(ZipEntry e) {
+        if (hasExactTime(e.getExtra())) return e.getLastModifiedTime().toInstant();
+        try {
+            return e.getTimeLocal().toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException noTime) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static boolean hasExactTime(byte[] extra) {
+        if (extra == null) return false;
+        for (int i = 0; i + 4 <= extra.length; ) {
+            int id = (extra[i] & 0xff) | (extra[i + 1] & 0xff) << 8;
+            int size = (extra[i + 2] & 0xff) | (extra[i + 3] & 0xff) << 8;
+            if (id == 0x5455 || id == 0x000a) return true;
+            i += 4 + size;
+        }
+        return false;
     }
 
     private static boolean isKey(String rel) {

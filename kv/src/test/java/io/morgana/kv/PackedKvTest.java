@@ -13,7 +13,11 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.TimeZone;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -52,6 +56,36 @@ class PackedKvTest {
             assertEquals("<p>jar</p>", text(kv, "index.html"));
             assertEquals("<svg/>", text(kv, "img/logo.svg"));
             assertEquals(List.of(new Entry("img", Kind.DICTIONARY), new Entry("index.html", Kind.VALUE)), kv.list(Key.ROOT));
+        }
+    }
+
+    /**
+     * A jar entry's DOS time is read as UTC, which is what Maven's reproducible jars write, not in
+     * the host's zone; an extended time stamp is an exact instant. The host zone here is five and
+     * a half hours off UTC, so reading the DOS fields in it would move the time.
+     */
+    @Test void jarEntryTimesAreTheBuildsWhateverTheHostZone(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("times.jar");
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+            JarEntry dos = new JarEntry("morgana/kv/t/dos");
+            dos.setTimeLocal(LocalDateTime.of(2026, 1, 1, 0, 0, 0)); // DOS fields only, as Maven writes them
+            out.putNextEntry(dos);
+            out.closeEntry();
+            JarEntry exact = new JarEntry("morgana/kv/t/exact");
+            exact.setLastModifiedTime(FileTime.from(Instant.parse("2026-02-03T04:05:06Z"))); // extended time stamp
+            out.putNextEntry(exact);
+            out.closeEntry();
+        }
+        TimeZone host = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
+        try (URLClassLoader l = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            KvRo kv = PackedKv.load(l, "t").orElseThrow();
+            assertEquals(Instant.parse("2026-01-01T00:00:00Z"), kv.lastModified(Key.parse("dos")));
+            assertEquals(Instant.parse("2026-02-03T04:05:06Z"), kv.lastModified(Key.parse("exact")));
+        } finally {
+            TimeZone.setDefault(host);
         }
     }
 
