@@ -26,9 +26,12 @@ import java.util.stream.Stream;
 /**
  * A read-only store of files packed into the appliance at build time (MirageOS calls this
  * "crunch"): the class-path resources under {@code morgana/kv/NAME/}, which an appliance project
- * keeps in {@code src/main/resources/morgana/kv/NAME/}. Loaded into memory once at boot, from a jar
- * or a classes directory; reads take no lock. Last-modified times are the build's (jar entry or
- * file times; see {@link #modified}).
+ * keeps in {@code src/main/resources/morgana/kv/NAME/}. From a jar, boot lists the values, and
+ * each is read into memory the first time it is asked for, then kept: a large file nobody asks for
+ * costs neither boot time nor memory. The jar stays open for that, a descriptor held from boot, so
+ * a sealed appliance still reads it. From a classes directory (development), everything is read at
+ * boot. Reads of a value already in memory take no lock. Last-modified times are the build's (jar
+ * entry or file times; see {@link #modified}).
  */
 public final class PackedKv extends TreeKv {
 
@@ -96,17 +99,27 @@ public final class PackedKv extends TreeKv {
                 } catch (URISyntaxException | IllegalArgumentException e) {
                     throw new IOException("cannot open jar " + jarUrl, e);
                 }
-                try (JarFile jar = new JarFile(jarPath.toFile())) {
+                // Open for the appliance's life when it holds a value of the store: values are read
+                // from it when first asked for (a held descriptor, so a sealed appliance still can).
+                JarFile jar = new JarFile(jarPath.toFile());
+                boolean holds = false;
+                try {
                     Enumeration<JarEntry> entries = jar.entries();
                     while (entries.hasMoreElements()) {
                         JarEntry e = entries.nextElement();
                         if (e.isDirectory() || !e.getName().startsWith(dir)) continue;
                         String rel = e.getName().substring(dir.length());
                         if (!isKey(rel)) continue;
-                        try (InputStream in = jar.getInputStream(e)) {
-                            map.put(rel, new Value(ByteBuffer.wrap(in.readAllBytes()), modified(e)));
+                        long size = e.getSize();
+                        if (size < 0 || size > MAX_VALUE) {
+                            throw new IOException("packed value " + e.getName() + " in " + jarPath + " is "
+                                    + (size < 0 ? "of unknown size" : size + " bytes, more than " + MAX_VALUE));
                         }
+                        map.put(rel, new Value((int) size, modified(e), new EntrySource(jar, e.getName(), (int) size)));
+                        holds = true;
                     }
+                } finally {
+                    if (!holds) jar.close();
                 }
             }
             default -> { }
@@ -139,6 +152,23 @@ public final class PackedKv extends TreeKv {
             i += 4 + size;
         }
         return false;
+    }
+
+    /** The largest value a jar may pack: a Java array's. */
+    static final long MAX_VALUE = Integer.MAX_VALUE - 8;
+
+    /** Reads one entry of an open jar, checking that it has the size its directory listed. */
+    private record EntrySource(JarFile jar, String name, int size) implements Value.Source {
+        @Override public ByteBuffer read() throws IOException {
+            ZipEntry e = jar.getEntry(name);
+            if (e == null) throw new IOException("the jar no longer has " + name);
+            try (InputStream in = jar.getInputStream(e)) {
+                byte[] b = new byte[size];
+                int n = in.readNBytes(b, 0, size);
+                if (n != size || in.read() != -1) throw new IOException(name + " is not the " + size + " bytes its jar listed");
+                return ByteBuffer.wrap(b);
+            }
+        }
     }
 
     private static boolean isKey(String rel) {

@@ -4,6 +4,7 @@ import io.morgana.api.Key;
 import io.morgana.api.KvException;
 import io.morgana.api.KvRo;
 import io.morgana.api.NoSuchKeyException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,20 +21,63 @@ import java.util.Optional;
  */
 public abstract class TreeKv implements KvRo {
 
-    /** One stored value: read-only bytes, when it was set, and its digest once asked for. */
+    /**
+     * One stored value: read-only bytes, when it was set, and its digest once asked for. The bytes
+     * are either given when it is made or read from a {@link Source} the first time they are asked
+     * for, and then kept.
+     */
     protected static final class Value {
-        final ByteBuffer bytes;
+        /** Where a value made before its bytes are read gets them. */
+        @FunctionalInterface
+        protected interface Source {
+            ByteBuffer read() throws IOException;
+        }
+
+        private volatile ByteBuffer bytes;
+        private Source source; // guarded by this; null once the bytes are read
+        private final int size;
         final Instant modified;
         private volatile byte[] digest;
 
         protected Value(ByteBuffer bytes, Instant modified) {
             this.bytes = bytes.asReadOnlyBuffer();
+            this.size = bytes.remaining();
             this.modified = modified;
         }
 
-        byte[] digest() {
+        /** A value of {@code size} bytes that {@code source} reads when they are first asked for. */
+        protected Value(int size, Instant modified, Source source) {
+            this.size = size;
+            this.modified = modified;
+            this.source = source;
+        }
+
+        int size() { return size; }
+
+        /** The bytes (position 0, limit {@link #size}); to be duplicated before use. */
+        ByteBuffer bytes(String key) throws KvException {
+            ByteBuffer b = bytes;
+            return b != null ? b : read(key);
+        }
+
+        private synchronized ByteBuffer read(String key) throws KvException {
+            if (bytes != null) return bytes;
+            ByteBuffer b;
+            try {
+                b = source.read();
+            } catch (IOException | RuntimeException e) {
+                throw new KvException("cannot read '" + key + "': " + e.getMessage(), e);
+            }
+            if (b.remaining() != size) {
+                throw new KvException("cannot read '" + key + "': " + b.remaining() + " bytes where " + size + " were listed");
+            }
+            source = null;
+            return bytes = b.asReadOnlyBuffer();
+        }
+
+        byte[] digest(String key) throws KvException {
             byte[] d = digest;
-            if (d == null) digest = d = sha256(bytes.duplicate());
+            if (d == null) digest = d = sha256(bytes(key).duplicate());
             return d.clone();
         }
     }
@@ -77,7 +121,7 @@ public abstract class TreeKv implements KvRo {
     @Override public ByteBuffer get(Key key) throws KvException {
         beginRead();
         try {
-            return value(key).bytes.duplicate();
+            return value(key).bytes(path(key)).duplicate();
         } finally {
             endRead();
         }
@@ -86,7 +130,7 @@ public abstract class TreeKv implements KvRo {
     @Override public ByteBuffer get(Key key, long offset, int length) throws KvException {
         beginRead();
         try {
-            ByteBuffer b = value(key).bytes.duplicate();
+            ByteBuffer b = value(key).bytes(path(key)).duplicate();
             if (offset < 0 || length < 0 || offset > b.limit()) {
                 throw new KvException("offset " + offset + " is past the end of '" + key + "' (" + b.limit() + " bytes)");
             }
@@ -123,7 +167,7 @@ public abstract class TreeKv implements KvRo {
     @Override public long size(Key key) throws KvException {
         beginRead();
         try {
-            return value(key).bytes.limit();
+            return value(key).size();
         } finally {
             endRead();
         }
@@ -146,7 +190,7 @@ public abstract class TreeKv implements KvRo {
         } finally {
             endRead();
         }
-        return v.digest();
+        return v.digest(path(key));
     }
 
     /** Number of values stored. */

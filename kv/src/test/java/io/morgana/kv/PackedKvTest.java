@@ -1,9 +1,11 @@
 package io.morgana.kv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.api.Key;
+import io.morgana.api.KvException;
 import io.morgana.api.KvRo;
 import io.morgana.api.KvRo.Entry;
 import io.morgana.api.KvRo.Kind;
@@ -86,6 +88,31 @@ class PackedKvTest {
             assertEquals(Instant.parse("2026-02-03T04:05:06Z"), kv.lastModified(Key.parse("exact")));
         } finally {
             TimeZone.setDefault(host);
+        }
+    }
+
+    /**
+     * Values of a jar are listed at boot and read when first asked for, then kept: a value read
+     * before its jar is truncated under the appliance is still served, one read after fails with
+     * a KvException that names it, and its listed size stays known.
+     */
+    @Test void jarValuesAreReadWhenFirstAskedForAndThenKept(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("lazy.jar");
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
+        String big = "line of a large packed file\n".repeat(40_000); // ~1.1 MB, deflated in the jar
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+            put(out, "morgana/kv/l/first", "read before");
+            put(out, "morgana/kv/l/big", big);
+        }
+        try (URLClassLoader l = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            KvRo kv = PackedKv.load(l, "l").orElseThrow();
+            assertEquals("read before", text(kv, "first"));
+            Files.write(jar, new byte[0]); // same file, now empty: what was not read yet cannot be
+            assertEquals("read before", text(kv, "first"));
+            assertEquals(big.length(), kv.size(Key.parse("big")));
+            KvException e = assertThrows(KvException.class, () -> kv.get(Key.parse("big")));
+            assertTrue(e.getMessage().contains("'big'"), e.getMessage());
         }
     }
 
