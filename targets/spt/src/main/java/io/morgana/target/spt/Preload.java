@@ -42,18 +42,14 @@ final class Preload {
 
     private static final System.Logger LOG = System.getLogger("spt");
 
-    /** The preload, run once per process: by {@link #startInBackground}'s thread or by the first caller of {@link #everything}. */
+    /**
+     * The preload, run once per process: by the seal's background preparation
+     * ({@link Seal#prepareInBackground}, at the start of boot, so that it overlaps the acquisition
+     * of devices instead of delaying the seal) or by the first caller of {@link #everything}.
+     */
     private static final FutureTask<Void> ONCE = new FutureTask<>(Preload::steps, null);
 
-    /**
-     * Starts the preload on a background thread ({@link SptTarget#warmUp}, at the start of boot), so
-     * that it overlaps the acquisition of devices instead of delaying the seal.
-     */
-    static void startInBackground() {
-        Thread.ofPlatform().daemon().name("spt-preload").start(ONCE);
-    }
-
-    /** Preloads everything, or waits for the background preload to finish. */
+    /** Preloads everything, or waits for the preload another thread is running to finish. */
     static void everything() {
         ONCE.run(); // does nothing if it has run or is running on the background thread
         boolean interrupted = false;

@@ -2,6 +2,8 @@ package io.morgana.target.spt;
 
 import io.morgana.target.spt.SyscallPolicy.Arch;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The seal of a booted appliance: preload what the JVM would otherwise open lazily, then install
@@ -14,6 +16,49 @@ public final class Seal {
     private static final System.Logger LOG = System.getLogger("spt");
 
     /**
+     * The filter for this process, compiled once: its rules, architecture and process id are known
+     * from the start. {@link #prepareInBackground} compiles it after the preload, off the boot's
+     * path; otherwise the first caller of {@link #filter} does. Null where the seal knows no
+     * system call numbers ({@link #install} says so).
+     */
+    private static final FutureTask<byte[]> FILTER = new FutureTask<>(Seal::compile);
+
+    private static byte[] compile() {
+        Arch arch = Arch.current();
+        return arch == null ? null : SeccompProgram.encode(SeccompProgram.compile(SyscallPolicy.RULES, arch, (int) ProcessHandle.current().pid()));
+    }
+
+    /**
+     * Starts the seal's preparation on a background thread at the start of boot: the preload
+     * ({@link Preload}), then the filter's compilation. The main thread only installs it.
+     */
+    static void prepareInBackground() {
+        Thread.ofPlatform().daemon().name("spt-preload").start(() -> {
+            Preload.everything();
+            FILTER.run();
+        });
+    }
+
+    /** The compiled filter: waits for the background compilation, or compiles it now. */
+    private static byte[] filter() {
+        FILTER.run(); // does nothing if it has run or is running on the background thread
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return FILTER.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the seal must not go without its filter
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the seal's filter did not compile: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Does everything the seal does but installing the filter: loads what the JVM would otherwise
      * open lazily, and compiles the filter.
      * {@code --no-seal} runs it too, so that an unsealed run (and the build's training run, whose
@@ -22,10 +67,7 @@ public final class Seal {
     public static void preload() {
         long t0 = System.nanoTime();
         Preload.everything();
-        // Compile (not install) the filter too: the training run then loads and profiles the seal's
-        // classes into the AOT cache, instead of the sealed start loading them from the jar.
-        Arch arch = Arch.current();
-        if (arch != null) SeccompProgram.encode(SeccompProgram.compile(SyscallPolicy.RULES, arch, (int) ProcessHandle.current().pid()));
+        filter();
         LOG.log(Level.DEBUG, () -> "preloaded for the seal in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
@@ -41,11 +83,11 @@ public final class Seal {
         }
         long t0 = System.nanoTime();
         Preload.everything();
-        var program = SeccompProgram.compile(SyscallPolicy.RULES, arch, (int) ProcessHandle.current().pid());
-        Seccomp.install(SeccompProgram.encode(program), arch);
+        byte[] program = filter();
+        Seccomp.install(program, arch);
         // StringBuilder, not +: the build's training run does not seal, so the AOT cache holds no
         // linked string concatenation for this message, and linking one costs milliseconds at boot.
-        LOG.log(Level.INFO, new StringBuilder("sealed: ").append(program.size())
+        LOG.log(Level.INFO, new StringBuilder("sealed: ").append(program.length / SeccompProgram.INSN_BYTES)
                 .append(" BPF instructions; only held descriptors, memory, threads, signals and clocks remain (")
                 .append((System.nanoTime() - t0) / 1_000_000).append(" ms with the preload)").toString());
     }

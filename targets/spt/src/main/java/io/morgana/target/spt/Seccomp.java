@@ -64,9 +64,18 @@ final class Seccomp {
                 Linker.Option.captureCallState("errno"));
     }
 
-    /** Links the downcall now (cheap to call twice). */
+    /**
+     * Links the downcall now, and makes the first use of the {@code sock_fprog} accessors: that
+     * first use generates classes (milliseconds), which the preload's thread does rather than the
+     * seal on boot's path. Cheap to call twice.
+     */
     static void link() {
         MethodHandle unused = Native.SYSCALL;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fprog = arena.allocate(SOCK_FPROG);
+            LEN.set(fprog, 0L, (short) 0);
+            FILTER.set(fprog, 0L, MemorySegment.NULL);
+        }
     }
 
     static void install(byte[] program, Arch arch) throws SealException {
@@ -80,7 +89,7 @@ final class Seccomp {
             MemorySegment filter = arena.allocate(JAVA_BYTE, program.length);
             filter.copyFrom(MemorySegment.ofArray(program));
             MemorySegment fprog = arena.allocate(SOCK_FPROG);
-            LEN.set(fprog, 0L, (short) (program.length / 8));
+            LEN.set(fprog, 0L, (short) (program.length / SeccompProgram.INSN_BYTES));
             FILTER.set(fprog, 0L, filter);
             long r = (long) Native.SYSCALL.invokeExact(state, (long) arch.seccompNr,
                     (long) SECCOMP_SET_MODE_FILTER, (long) SECCOMP_FILTER_FLAG_TSYNC, fprog.address(), 0L, 0L);

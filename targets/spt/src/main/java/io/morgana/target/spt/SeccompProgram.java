@@ -90,9 +90,12 @@ public final class SeccompProgram {
     /** Low 32 bits of argument {@code i} (both supported architectures are little-endian). */
     private static Insn loadArg(int i) { return new Insn(BPF_LD_W_ABS, 0, 0, OFF_ARGS + 8 * i); }
 
+    /** The size of one encoded instruction, a {@code struct sock_filter}. */
+    public static final int INSN_BYTES = 8;
+
     /** The program as the kernel reads it: an array of {@code struct sock_filter} in native order. */
     public static byte[] encode(List<Insn> program) {
-        ByteBuffer b = ByteBuffer.allocate(program.size() * 8).order(ByteOrder.nativeOrder());
+        ByteBuffer b = ByteBuffer.allocate(program.size() * INSN_BYTES).order(ByteOrder.nativeOrder());
         for (Insn i : program) {
             b.putShort((short) i.code()).put((byte) i.jt()).put((byte) i.jf()).putInt(i.k());
         }

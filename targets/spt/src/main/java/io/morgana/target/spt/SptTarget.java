@@ -60,10 +60,10 @@ public final class SptTarget implements Target {
     /** Host directories cannot be read after the seal: key-value stores come packed in the appliance. */
     @Override public boolean hostDirectories() { return false; }
 
-    /** The stack target's warm-up, and the seal's preload on a thread of its own (see {@link Preload#startInBackground}). */
+    /** The stack target's warm-up, and the seal's preparation on a thread of its own (see {@link Seal#prepareInBackground}). */
     @Override public void warmUp() {
         stackTarget().ifPresent(Target::warmUp);
-        Preload.startInBackground();
+        Seal.prepareInBackground();
     }
 
     @Override public Stack openStack(Boot boot) throws BootException {
