@@ -64,16 +64,40 @@ final class Libc {
         static final MethodHandle HANDLE = Native.libc("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO, Linker.Option.critical(true));
     }
 
+    /** Whether a background thread is linking {@link ReadCritical} and has not finished. */
+    private static volatile boolean readLinkPending;
+
     /**
-     * Links both downcalls the driver uses now, rather than on its first call: they cost tens of
-     * milliseconds of interpreted class generation, which {@link TapTarget#warmUp} moves to a
-     * background thread at the start of boot. Class initialisation makes a caller that needs a
-     * handle meanwhile wait for it.
+     * Links both downcalls the driver uses on a background thread now, rather than on their first
+     * call: they cost tens of milliseconds of interpreted class generation, which
+     * {@link TapTarget#warmUp} moves off boot's path. Class initialisation makes a caller that
+     * needs {@code syscall} meanwhile wait for it. The reader does not wait for the zero-copy
+     * read ({@link #readIntoHeapReady}). {@code onFailure} gets what linking threw.
      */
-    static void link() {
-        Native.linkSyscall();
-        MethodHandle unused = ReadCritical.HANDLE;
+    static void linkInBackground(java.util.function.Consumer<Throwable> onFailure) {
+        readLinkPending = true;
+        Thread.ofPlatform().daemon().name("tap-link").start(() -> {
+            try {
+                Native.linkSyscall();
+                MethodHandle unused = ReadCritical.HANDLE;
+            } catch (Throwable e) {
+                onFailure.accept(e);
+            } finally {
+                readLinkPending = false;
+            }
+        });
     }
+
+    /**
+     * False while {@link #linkInBackground} is still linking {@link #readIntoHeap}. Meanwhile the
+     * reader reads through {@code syscall} into native memory and copies, so that the first frames
+     * of a boot wait for neither the second link nor the classes it generates. Otherwise
+     * {@link #readIntoHeap} links on first use, if it must.
+     */
+    static boolean readIntoHeapReady() { return !readLinkPending; }
+
+    /** For tests: as if a background link of the zero-copy read were (or were no longer) under way. */
+    static void readLinkPending(boolean pending) { readLinkPending = pending; }
 
     static int errno(MemorySegment capture) { return Native.errno(capture); }
 

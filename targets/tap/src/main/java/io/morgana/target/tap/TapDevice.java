@@ -41,6 +41,8 @@ public final class TapDevice implements AutoCloseable {
     private final boolean offloads;
     private final Arena arena = Arena.ofAuto(); // freed once the device is unreachable
     private final MemorySegment rxCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+    /** Native memory the reader reads a frame into for a Java array until the zero-copy read is linked (reader thread only). */
+    private MemorySegment rxBounce;
     private final MemorySegment txCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
     private final MemorySegment pollFds = arena.allocate(16);
     private final MemorySegment one = arena.allocate(ValueLayout.JAVA_LONG);
@@ -239,8 +241,16 @@ public final class TapDevice implements AutoCloseable {
      */
     public int read(MemorySegment buf) {
         while (!closed) {
-            long n = buf.isNative() ? Libc.read(rxCapture, fd, buf, buf.byteSize())
-                    : Libc.readIntoHeap(rxCapture, fd, buf, buf.byteSize());
+            long n;
+            if (buf.isNative()) {
+                n = Libc.read(rxCapture, fd, buf, buf.byteSize());
+            } else if (Libc.readIntoHeapReady()) {
+                n = Libc.readIntoHeap(rxCapture, fd, buf, buf.byteSize());
+            } else { // at boot, until the zero-copy read is linked: read into native memory and copy
+                if (rxBounce == null || rxBounce.byteSize() < buf.byteSize()) rxBounce = arena.allocate(buf.byteSize(), 64);
+                n = Libc.read(rxCapture, fd, rxBounce, buf.byteSize());
+                if (n > 0) MemorySegment.copy(rxBounce, 0, buf, 0, n);
+            }
             if (n >= 0) return (int) n;
             int e = Libc.errno(rxCapture);
             if (e == Libc.EAGAIN) return 0;

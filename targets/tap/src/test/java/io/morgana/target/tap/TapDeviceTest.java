@@ -56,38 +56,58 @@ class TapDeviceTest {
             ns.ip("link", "set", "t4tap-d0", "up");
             assertTrue(tap.up());
 
-            // An ARP request for the kernel's address, from us (02:00:00:00:04:02, 10.4.1.2).
-            byte[] arp = HexFormat.of().parseHex("ffffffffffff" + "020000000402" + "0806"
-                    + "0001080006040001" + "020000000402" + "0a040102" + "000000000000" + "0a040101");
-            Arena arena = Arena.ofAuto();
-            MemorySegment out = arena.allocate(64);
-            MemorySegment.copy(arp, 0, out, ValueLayout.JAVA_BYTE, 0, arp.length);
-            if (offloads) {
-                MemorySegment header = arena.allocate(VirtioNetHeader.LENGTH);
-                VirtioNetHeader.NONE.write(header, 0);
-                assertTrue(tap.write(header, out, arp.length), "header and frame in one writev");
-            } else {
-                assertTrue(tap.write(out, arp.length));
-            }
-
-            MemorySegment in = arena.allocate(2048);
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            boolean gotReply = false;
-            while (!gotReply && System.nanoTime() < deadline) {
-                int n = tap.read(in);
-                if (n == 0) {
-                    Thread.sleep(5);
-                    continue;
-                }
-                int h = tap.vnetHeaderLength();
-                if (n <= h) continue;
-                ByteBuffer f = in.asSlice(h, n - h).asByteBuffer();
-                n -= h;
-                // ARP reply (op 2) to our MAC, saying who has 10.4.1.1
-                gotReply = n >= 42 && f.getShort(12) == 0x0806 && f.getShort(20) == 2 && f.getInt(28) == 0x0a040101;
-            }
-            assertTrue(gotReply, "the kernel answers our ARP request through the TAP");
+            assertTrue(arpReplyArrives(tap, Arena.ofAuto().allocate(2048)), "the kernel answers our ARP request through the TAP");
         });
+    }
+
+    /**
+     * Reads into a Java array's segment, as the link does: through native memory and a copy while
+     * the zero-copy read is still being linked at boot, then straight into the array.
+     */
+    @ParameterizedTest(name = "zero-copy read linked {0}")
+    @ValueSource(booleans = {true, false})
+    void readsIntoAJavaArrayBeforeAndAfterTheZeroCopyReadIsLinked(boolean linked) throws Exception {
+        withTap("t4ns-heap", "t4tap-h0", true, (ns, tap) -> {
+            Libc.readLinkPending(!linked);
+            try {
+                assertEquals(linked, Libc.readIntoHeapReady());
+                assertTrue(arpReplyArrives(tap, MemorySegment.ofArray(new byte[2048])), "the kernel's ARP reply, read into the array");
+            } finally {
+                Libc.readLinkPending(false);
+            }
+        });
+    }
+
+    /** Sends an ARP request for the kernel's address and reads frames into {@code in} until its reply comes (5 s). */
+    private static boolean arpReplyArrives(TapDevice tap, MemorySegment in) throws Exception {
+        // An ARP request for the kernel's address, from us (02:00:00:00:04:02, 10.4.1.2).
+        byte[] arp = HexFormat.of().parseHex("ffffffffffff" + "020000000402" + "0806"
+                + "0001080006040001" + "020000000402" + "0a040102" + "000000000000" + "0a040101");
+        Arena arena = Arena.ofAuto();
+        MemorySegment out = arena.allocate(64);
+        MemorySegment.copy(arp, 0, out, ValueLayout.JAVA_BYTE, 0, arp.length);
+        if (tap.offloads()) {
+            MemorySegment header = arena.allocate(VirtioNetHeader.LENGTH);
+            VirtioNetHeader.NONE.write(header, 0);
+            assertTrue(tap.write(header, out, arp.length), "header and frame in one writev");
+        } else {
+            assertTrue(tap.write(out, arp.length));
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int n = tap.read(in);
+            if (n == 0) {
+                Thread.sleep(5);
+                continue;
+            }
+            int h = tap.vnetHeaderLength();
+            if (n <= h) continue;
+            ByteBuffer f = in.asSlice(h, n - h).asByteBuffer();
+            n -= h;
+            // ARP reply (op 2) to our MAC, saying who has 10.4.1.1
+            if (n >= 42 && f.getShort(12) == 0x0806 && f.getShort(20) == 2 && f.getInt(28) == 0x0a040101) return true;
+        }
+        return false;
     }
 
     @Test
