@@ -51,17 +51,27 @@ public final class PackedKv extends TreeKv {
      * @throws UncheckedIOException if a resource cannot be read
      */
     public static java.util.Optional<PackedKv> load(ClassLoader loader, String name) {
+        return load(loader, name, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /**
+     * {@link #load(ClassLoader, String)}, refusing to read into memory a value of more than
+     * {@code largestRead} bytes: a quarter of the heap by default. Such a value would exhaust the
+     * heap of a small appliance, which then exits; refused, it is a {@link io.morgana.api.KvException}
+     * that names it, and the appliance serves the rest.
+     */
+    static java.util.Optional<PackedKv> load(ClassLoader loader, String name, long largestRead) {
         String dir = PREFIX + name + "/";
         TreeMap<String, Value> map = new TreeMap<>();
         Set<String> seenJars = new HashSet<>();
         try {
-            for (URL url : Collections.list(loader.getResources(PREFIX + name))) scan(url, dir, map, seenJars);
+            for (URL url : Collections.list(loader.getResources(PREFIX + name))) scan(url, dir, map, seenJars, largestRead);
             // Jars built without directory entries do not answer for a directory: then look in every
             // jar. Only then — reopening every jar of the class path costs a sealed appliance's boot
             // 10-15 ms, and Maven's jars (ours) have the entries.
             if (map.isEmpty()) {
                 for (URL url : Collections.list(loader.getResources("META-INF/MANIFEST.MF"))) {
-                    if (url.getProtocol().equals("jar")) scan(url, dir, map, seenJars);
+                    if (url.getProtocol().equals("jar")) scan(url, dir, map, seenJars, largestRead);
                 }
             }
         } catch (IOException e) {
@@ -70,7 +80,7 @@ public final class PackedKv extends TreeKv {
         return map.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new PackedKv(map));
     }
 
-    private static void scan(URL url, String dir, TreeMap<String, Value> map, Set<String> seenJars) throws IOException {
+    private static void scan(URL url, String dir, TreeMap<String, Value> map, Set<String> seenJars, long largestRead) throws IOException {
         switch (url.getProtocol()) {
             case "file" -> {
                 Path root;
@@ -115,7 +125,7 @@ public final class PackedKv extends TreeKv {
                             throw new IOException("packed value " + e.getName() + " in " + jarPath + " is "
                                     + (size < 0 ? "of unknown size" : size + " bytes, more than " + MAX_VALUE));
                         }
-                        map.put(rel, new Value((int) size, modified(e), new EntrySource(jar, e.getName(), (int) size)));
+                        map.put(rel, new Value((int) size, modified(e), new EntrySource(jar, e.getName(), (int) size, largestRead)));
                         holds = true;
                     }
                 } finally {
@@ -158,8 +168,12 @@ public final class PackedKv extends TreeKv {
     static final long MAX_VALUE = Integer.MAX_VALUE - 8;
 
     /** Reads one entry of an open jar, checking that it has the size its directory listed. */
-    private record EntrySource(JarFile jar, String name, int size) implements Value.Source {
+    private record EntrySource(JarFile jar, String name, int size, long largestRead) implements Value.Source {
         @Override public ByteBuffer read() throws IOException {
+            if (size > largestRead) {
+                throw new IOException(size + " bytes is more than this appliance reads into memory at once (" + largestRead
+                        + " bytes, a quarter of its heap); give it a larger heap");
+            }
             ZipEntry e = jar.getEntry(name);
             if (e == null) throw new IOException("the jar no longer has " + name);
             try (InputStream in = jar.getInputStream(e)) {

@@ -116,6 +116,24 @@ class PackedKvTest {
         }
     }
 
+    /** A value too large for the heap is refused when asked for, with its key named; the others are served. */
+    @Test void aValueTooLargeForTheHeapIsRefusedNotRead(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("large.jar");
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+            put(out, "morgana/kv/g/small", "fits");
+            put(out, "morgana/kv/g/large", "x".repeat(2000));
+        }
+        try (URLClassLoader l = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            KvRo kv = PackedKv.load(l, "g", 1000).orElseThrow();
+            assertEquals(2000, kv.size(Key.parse("large")));
+            KvException e = assertThrows(KvException.class, () -> kv.get(Key.parse("large")));
+            assertTrue(e.getMessage().contains("'large'") && e.getMessage().contains("larger heap"), e.getMessage());
+            assertEquals("fits", text(kv, "small"));
+        }
+    }
+
     private static void put(JarOutputStream out, String name, String content) throws Exception {
         out.putNextEntry(new JarEntry(name));
         OutputStream o = out;
