@@ -64,40 +64,54 @@ final class Libc {
         static final MethodHandle HANDLE = Native.libc("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO, Linker.Option.critical(true));
     }
 
-    /** Whether a background thread is linking {@link ReadCritical} and has not finished. */
-    private static volatile boolean readLinkPending;
-
     /**
      * Links both downcalls the driver uses on a background thread now, rather than on their first
      * call: they cost tens of milliseconds of interpreted class generation, which
      * {@link TapTarget#warmUp} moves off boot's path. Class initialisation makes a caller that
      * needs {@code syscall} meanwhile wait for it. The reader does not wait for the zero-copy
-     * read ({@link #readIntoHeapReady}). {@code onFailure} gets what linking threw.
+     * read ({@link #readIntoHeapReady}).
+     *
+     * <p>A class of its own: starting it initialises neither {@code Libc} nor the FFM linker on
+     * the caller's thread (that is milliseconds of class initialisation and generated lambda
+     * forms, which belong on the background thread too).
      */
-    static void linkInBackground(java.util.function.Consumer<Throwable> onFailure) {
-        readLinkPending = true;
-        Thread.ofPlatform().daemon().name("tap-link").start(() -> {
-            try {
-                Native.linkSyscall();
-                MethodHandle unused = ReadCritical.HANDLE;
-            } catch (Throwable e) {
-                onFailure.accept(e);
-            } finally {
-                readLinkPending = false;
-            }
-        });
+    static final class Background {
+        private Background() {}
+
+        /** Whether the background thread is linking {@link ReadCritical} and has not finished. */
+        private static volatile boolean readLinkPending;
+
+        /** Starts the background link; {@code onFailure} gets what linking threw. */
+        static void start(java.util.function.Consumer<Throwable> onFailure) {
+            readLinkPending = true;
+            Thread.ofPlatform().daemon().name("tap-link").start(() -> {
+                try {
+                    link();
+                } catch (Throwable e) {
+                    onFailure.accept(e);
+                } finally {
+                    readLinkPending = false;
+                }
+            });
+        }
+    }
+
+    /** Links both downcalls, {@code syscall} first (boot needs it to open the device). */
+    private static void link() {
+        Native.linkSyscall();
+        MethodHandle unused = ReadCritical.HANDLE;
     }
 
     /**
-     * False while {@link #linkInBackground} is still linking {@link #readIntoHeap}. Meanwhile the
+     * False while {@link Background} is still linking {@link #readIntoHeap}. Meanwhile the
      * reader reads through {@code syscall} into native memory and copies, so that the first frames
      * of a boot wait for neither the second link nor the classes it generates. Otherwise
      * {@link #readIntoHeap} links on first use, if it must.
      */
-    static boolean readIntoHeapReady() { return !readLinkPending; }
+    static boolean readIntoHeapReady() { return !Background.readLinkPending; }
 
     /** For tests: as if a background link of the zero-copy read were (or were no longer) under way. */
-    static void readLinkPending(boolean pending) { readLinkPending = pending; }
+    static void readLinkPending(boolean pending) { Background.readLinkPending = pending; }
 
     static int errno(MemorySegment capture) { return Native.errno(capture); }
 

@@ -71,12 +71,12 @@ public final class TapTarget implements Target {
 
     /**
      * Links the driver's downcalls on a background thread while boot parses arguments and builds the
-     * rest (see {@link Libc#linkInBackground}). Only where native access is enabled: elsewhere linking would
+     * rest (see {@link Libc.Background}). Only where native access is enabled: elsewhere linking would
      * warn or fail, and boot then does it where it can report it.
      */
     @Override public void warmUp() {
         if (!TapTarget.class.getModule().isNativeAccessEnabled()) return;
-        Libc.linkInBackground(e -> Log.LOG.log(Level.DEBUG, "linking the TAP driver's downcalls ahead of boot failed: {0}", e.toString()));
+        Libc.Background.start(e -> Log.LOG.log(Level.DEBUG, "linking the TAP driver's downcalls ahead of boot failed: {0}", e.toString()));
     }
 
     @Override public Stack openStack(Boot boot) throws BootException {
