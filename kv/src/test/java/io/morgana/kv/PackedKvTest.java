@@ -46,9 +46,7 @@ class PackedKvTest {
     /** A jar built without directory entries, as some tools make them. */
     @Test void loadsFromAJarWithoutDirectoryEntries(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("app.jar");
-        Manifest mf = new Manifest();
-        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+        try (JarOutputStream out = jarWithManifest(jar)) {
             put(out, "morgana/kv/site/index.html", "<p>jar</p>");
             put(out, "morgana/kv/site/img/logo.svg", "<svg/>");
             put(out, "morgana/kv/other/x", "not mine");
@@ -68,9 +66,7 @@ class PackedKvTest {
      */
     @Test void jarEntryTimesAreTheBuildsWhateverTheHostZone(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("times.jar");
-        Manifest mf = new Manifest();
-        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+        try (JarOutputStream out = jarWithManifest(jar)) {
             JarEntry dos = new JarEntry("morgana/kv/t/dos");
             dos.setTimeLocal(LocalDateTime.of(2026, 1, 1, 0, 0, 0)); // DOS fields only, as Maven writes them
             out.putNextEntry(dos);
@@ -98,10 +94,8 @@ class PackedKvTest {
      */
     @Test void jarValuesAreReadWhenFirstAskedForAndThenKept(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("lazy.jar");
-        Manifest mf = new Manifest();
-        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
         String big = "line of a large packed file\n".repeat(40_000); // ~1.1 MB, deflated in the jar
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+        try (JarOutputStream out = jarWithManifest(jar)) {
             put(out, "morgana/kv/l/first", "read before");
             put(out, "morgana/kv/l/big", big);
         }
@@ -119,9 +113,7 @@ class PackedKvTest {
     /** A value too large for the heap is refused when asked for, with its key named; the others are served. */
     @Test void aValueTooLargeForTheHeapIsRefusedNotRead(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("large.jar");
-        Manifest mf = new Manifest();
-        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+        try (JarOutputStream out = jarWithManifest(jar)) {
             put(out, "morgana/kv/g/small", "fits");
             put(out, "morgana/kv/g/large", "x".repeat(2000));
         }
@@ -132,6 +124,13 @@ class PackedKvTest {
             assertTrue(e.getMessage().contains("'large'") && e.getMessage().contains("larger heap"), e.getMessage());
             assertEquals("fits", text(kv, "small"));
         }
+    }
+
+    /** A jar at {@code jar} with a manifest, as Maven writes one (PackedKv finds packed content through manifests). */
+    private static JarOutputStream jarWithManifest(Path jar) throws Exception {
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
+        return new JarOutputStream(Files.newOutputStream(jar), mf);
     }
 
     private static void put(JarOutputStream out, String name, String content) throws Exception {
