@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
@@ -33,12 +35,34 @@ import java.util.stream.Stream;
  * boot. Reads of a value already in memory take no lock. Last-modified times are the build's (jar
  * entry or file times; see {@link #modified}).
  */
-public final class PackedKv extends TreeKv {
+public final class PackedKv extends TreeKv implements AutoCloseable {
 
     /** Where packed stores live on the class path. */
     public static final String PREFIX = "morgana/kv/";
 
-    private PackedKv(TreeMap<String, Value> map) { super(Collections.unmodifiableNavigableMap(map)); }
+    /** The jars values are still read from. */
+    private final List<JarFile> jars;
+
+    private PackedKv(TreeMap<String, Value> map, List<JarFile> jars) {
+        super(Collections.unmodifiableNavigableMap(map));
+        this.jars = List.copyOf(jars);
+    }
+
+    /**
+     * Closes the jars the store reads from (the session that opened it ends). Values already read
+     * are still served; one not read yet is then a {@link io.morgana.api.KvException}.
+     */
+    @Override public void close() { closeAll(jars); }
+
+    private static void closeAll(List<JarFile> jars) {
+        for (JarFile j : jars) {
+            try {
+                j.close();
+            } catch (IOException ignored) {
+                // a read-only jar: nothing is lost
+            }
+        }
+    }
 
     @Override protected void beginRead() { }
 
@@ -64,23 +88,26 @@ public final class PackedKv extends TreeKv {
         String dir = PREFIX + name + "/";
         TreeMap<String, Value> map = new TreeMap<>();
         Set<String> seenJars = new HashSet<>();
+        List<JarFile> jars = new ArrayList<>();
         try {
-            for (URL url : Collections.list(loader.getResources(PREFIX + name))) scan(url, dir, map, seenJars, largestRead);
+            for (URL url : Collections.list(loader.getResources(PREFIX + name))) scan(url, dir, map, seenJars, jars, largestRead);
             // Jars built without directory entries do not answer for a directory: then look in every
             // jar. Only then — reopening every jar of the class path costs a sealed appliance's boot
             // 10-15 ms, and Maven's jars (ours) have the entries.
             if (map.isEmpty()) {
                 for (URL url : Collections.list(loader.getResources("META-INF/MANIFEST.MF"))) {
-                    if (url.getProtocol().equals("jar")) scan(url, dir, map, seenJars, largestRead);
+                    if (url.getProtocol().equals("jar")) scan(url, dir, map, seenJars, jars, largestRead);
                 }
             }
         } catch (IOException e) {
+            closeAll(jars);
             throw new UncheckedIOException("cannot read the packed store '" + name + "': " + e.getMessage(), e);
         }
-        return map.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new PackedKv(map));
+        return map.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new PackedKv(map, jars));
     }
 
-    private static void scan(URL url, String dir, TreeMap<String, Value> map, Set<String> seenJars, long largestRead) throws IOException {
+    private static void scan(URL url, String dir, TreeMap<String, Value> map, Set<String> seenJars, List<JarFile> jars,
+            long largestRead) throws IOException {
         switch (url.getProtocol()) {
             case "file" -> {
                 Path root;
@@ -129,7 +156,8 @@ public final class PackedKv extends TreeKv {
                         holds = true;
                     }
                 } finally {
-                    if (!holds) jar.close();
+                    if (holds) jars.add(jar);
+                    else jar.close();
                 }
             }
             default -> { }

@@ -110,6 +110,23 @@ class PackedKvTest {
         }
     }
 
+    /** Closed, the store lets go of its jar: values read before are still served, others are a KvException. */
+    @Test void aClosedStoreServesWhatItReadAndNoMore(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("closed.jar");
+        try (JarOutputStream out = jarWithManifest(jar)) {
+            put(out, "morgana/kv/c/read", "in memory");
+            put(out, "morgana/kv/c/unread", "still in the jar");
+        }
+        try (URLClassLoader l = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            PackedKv kv = PackedKv.load(l, "c").orElseThrow();
+            assertEquals("in memory", text(kv, "read"));
+            kv.close();
+            assertEquals("in memory", text(kv, "read"));
+            KvException e = assertThrows(KvException.class, () -> kv.get(Key.parse("unread")));
+            assertTrue(e.getMessage().contains("'unread'"), e.getMessage());
+        }
+    }
+
     /** A value too large for the heap is refused when asked for, with its key named; the others are served. */
     @Test void aValueTooLargeForTheHeapIsRefusedNotRead(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("large.jar");

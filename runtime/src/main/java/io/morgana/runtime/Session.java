@@ -311,10 +311,12 @@ final class Session implements Boot {
             if (!isArchive(path)) throw usage("--" + tarArg + ": '" + path + "' is not a .tar, .tar.gz or .tgz archive");
         }
         if (path == null) {
-            return PackedKv.load(appliance.getClass().getClassLoader(), d.name()).orElseThrow(() -> usage(
+            PackedKv packed = PackedKv.load(appliance.getClass().getClassLoader(), d.name()).orElseThrow(() -> usage(
                     "the read-only store '" + d.name() + "' (" + d.doc() + ") has no content: pass --" + d.name()
                     + "=DIR (or a .tar archive), or pack files into the appliance under src/main/resources/"
                     + PackedKv.PREFIX + d.name() + "/"));
+            onShutdown(packed); // lets go of the jars it reads values from
+            return packed;
         }
         Path p = Path.of(path);
         if (isArchive(path)) return openArchive(argName, p);
