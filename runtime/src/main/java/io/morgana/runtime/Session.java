@@ -332,8 +332,10 @@ final class Session implements Boot {
     private KvRw openKvRw(Device d) throws BootException {
         String path = (String) args.value(d.name());
         if (path == null) {
-            LOG.log(Level.DEBUG, "store '" + d.name() + "' is in memory (pass --" + d.name() + "=DIR to keep it)");
-            return new MemoryKv();
+            MemoryKv kv = new MemoryKv();
+            LOG.log(Level.DEBUG, () -> "store '" + d.name() + "' is in memory, up to " + kv.capacity() / 1024
+                    + " KiB (pass --" + d.name() + "=DIR to keep it)");
+            return kv;
         }
         checkHostDirectories(d.name());
         try {
