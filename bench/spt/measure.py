@@ -155,4 +155,5 @@ def main():
         print("%s %.1f %.1f %.1f %d %.0f" % (side.label, statistics.median(times), q[0], q[-1], rss, rate), flush=True)
 
 
-main()
+if __name__ == "__main__":
+    main()
