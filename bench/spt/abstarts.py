@@ -12,10 +12,10 @@ ones included, read from a cgroup the process is started in (cgroup v2 'cpu.stat
 'cpuacct.usage'). On a machine of few cores start is bound by CPU, and CPU varies less than wall
 time from run to run, so it tells small changes apart that wall time alone does not.
 """
-import ctypes, os, shlex, signal, statistics, subprocess, sys, time
+import ctypes, os, shlex, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from measure import first_200  # noqa: E402
+from measure import first_200, stop  # noqa: E402
 
 CLONE_NEWNET = 0x40000000
 
@@ -95,12 +95,7 @@ def main():
                 walls[side].append((t1 - t0) * 1000)
                 if before is not None and after is not None:
                     cpus[side].append(after - before)
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+                stop(p)
     finally:
         group.remove()
     for side in "AB":

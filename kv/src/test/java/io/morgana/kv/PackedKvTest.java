@@ -105,8 +105,7 @@ class PackedKvTest {
             Files.write(jar, new byte[0]); // same file, now empty: what was not read yet cannot be
             assertEquals("read before", text(kv, "first"));
             assertEquals(big.length(), kv.size(Key.parse("big")));
-            KvException e = assertThrows(KvException.class, () -> kv.get(Key.parse("big")));
-            assertTrue(e.getMessage().contains("'big'"), e.getMessage());
+            refused(kv, "big");
         }
     }
 
@@ -122,8 +121,7 @@ class PackedKvTest {
             assertEquals("in memory", text(kv, "read"));
             kv.close();
             assertEquals("in memory", text(kv, "read"));
-            KvException e = assertThrows(KvException.class, () -> kv.get(Key.parse("unread")));
-            assertTrue(e.getMessage().contains("'unread'"), e.getMessage());
+            refused(kv, "unread");
         }
     }
 
@@ -137,10 +135,16 @@ class PackedKvTest {
         try (URLClassLoader l = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             KvRo kv = PackedKv.load(l, "g", 1000).orElseThrow();
             assertEquals(2000, kv.size(Key.parse("large")));
-            KvException e = assertThrows(KvException.class, () -> kv.get(Key.parse("large")));
-            assertTrue(e.getMessage().contains("'large'") && e.getMessage().contains("larger heap"), e.getMessage());
+            assertTrue(refused(kv, "large").getMessage().contains("larger heap"));
             assertEquals("fits", text(kv, "small"));
         }
+    }
+
+    /** Asserts that reading {@code key} fails with a KvException that names it; returns it. */
+    private static KvException refused(KvRo kv, String key) {
+        KvException e = assertThrows(KvException.class, () -> kv.get(Key.parse(key)));
+        assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+        return e;
     }
 
     /** A jar at {@code jar} with a manifest, as Maven writes one (PackedKv finds packed content through manifests). */
