@@ -51,20 +51,32 @@ final class Preload {
 
     /** Preloads everything, or waits for the preload another thread is running to finish. */
     static void everything() {
-        ONCE.run(); // does nothing if it has run or is running on the background thread
-        boolean interrupted = false;
-        while (true) {
-            try {
-                ONCE.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the seal must not start before the preload ends
-            } catch (ExecutionException e) {
-                LOG.log(Level.WARNING, "preload before the seal failed: {0}", e.getCause().toString());
-                break;
-            }
+        try {
+            runOrAwait(ONCE);
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "preload before the seal failed: {0}", e.getCause().toString());
         }
-        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
+     * Runs {@code task} here, or, if another thread runs or ran it, waits for it; returns its
+     * result. Interrupts do not cut the wait short (the seal must not start before what it waits
+     * for), and are passed on when it ends.
+     */
+    static <T> T runOrAwait(FutureTask<T> task) throws ExecutionException {
+        task.run(); // does nothing if it has run or is running on another thread
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     private static void steps() {

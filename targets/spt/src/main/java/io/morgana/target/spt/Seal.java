@@ -13,7 +13,13 @@ import java.util.concurrent.FutureTask;
 public final class Seal {
     private Seal() {}
 
-    private static final System.Logger LOG = System.getLogger("spt");
+    /**
+     * In a holder: {@link #prepareInBackground} runs on the main thread at the start of boot, and
+     * the first logger looked up scans every jar for a LoggerFinder.
+     */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger("spt");
+    }
 
     /**
      * The filter for this process, compiled once: its rules, architecture and process id are known
@@ -41,20 +47,10 @@ public final class Seal {
 
     /** The compiled filter: waits for the background compilation, or compiles it now. */
     private static byte[] filter() {
-        FILTER.run(); // does nothing if it has run or is running on the background thread
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return FILTER.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the seal must not go without its filter
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("the seal's filter did not compile: " + e.getCause(), e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
+            return Preload.runOrAwait(FILTER);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the seal's filter did not compile: " + e.getCause(), e.getCause());
         }
     }
 
@@ -68,7 +64,7 @@ public final class Seal {
         long t0 = System.nanoTime();
         Preload.everything();
         filter();
-        LOG.log(Level.DEBUG, () -> "preloaded for the seal in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        Log.LOG.log(Level.DEBUG, () -> "preloaded for the seal in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /** Seals this process; throws with an actionable message when it cannot. Irreversible. */
@@ -87,7 +83,7 @@ public final class Seal {
         Seccomp.install(program, arch);
         // StringBuilder, not +: the build's training run does not seal, so the AOT cache holds no
         // linked string concatenation for this message, and linking one costs milliseconds at boot.
-        LOG.log(Level.INFO, new StringBuilder("sealed: ").append(program.length / SeccompProgram.INSN_BYTES)
+        Log.LOG.log(Level.INFO, new StringBuilder("sealed: ").append(program.length / SeccompProgram.INSN_BYTES)
                 .append(" BPF instructions; only held descriptors, memory, threads, signals and clocks remain (")
                 .append((System.nanoTime() - t0) / 1_000_000).append(" ms with the preload)").toString());
     }
