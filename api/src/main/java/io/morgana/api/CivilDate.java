@@ -88,4 +88,16 @@ public record CivilDate(int year, int month, int day) {
 
     /** The ISO day of the week: 1 is Monday, 7 is Sunday (1970-01-01 was a Thursday). */
     public int dayOfWeek() { return (int) Math.floorMod(epochDay() + 3, 7) + 1; }
+
+    /**
+     * Appends {@code value} in decimal with at least {@code width} digits, zeros in front, as the
+     * fields of dates and times are written ({@code 07}, {@code 0042}); a negative value gets a
+     * {@code -} before its digits, and one wider than {@code width} keeps all of them.
+     */
+    public static StringBuilder appendPadded(StringBuilder sb, int value, int width) {
+        if (value < 0) sb.append('-');
+        String digits = Integer.toString(Math.abs(value));
+        for (int i = digits.length(); i < width; i++) sb.append('0');
+        return sb.append(digits);
+    }
 }

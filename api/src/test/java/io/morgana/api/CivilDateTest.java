@@ -73,4 +73,14 @@ class CivilDateTest {
         assertThrows(ArithmeticException.class, () -> CivilDate.ofEpochDay(Long.MAX_VALUE));
         assertThrows(ArithmeticException.class, () -> CivilDate.ofEpochDay(Long.MIN_VALUE / 2));
     }
+
+    @Test void fieldsArePaddedToTheirWidthAndKeepWiderValues() {
+        StringBuilder sb = new StringBuilder();
+        CivilDate.appendPadded(sb, 7, 2).append('|');
+        CivilDate.appendPadded(sb, 42, 4).append('|');
+        CivilDate.appendPadded(sb, 0, 3).append('|');
+        CivilDate.appendPadded(sb, 12345, 4).append('|');
+        CivilDate.appendPadded(sb, -5, 4);
+        assertEquals("07|0042|000|12345|-0005", sb.toString());
+    }
 }

@@ -31,17 +31,12 @@ public final class HttpDates {
         long s = Math.clamp(epochSecond, FIRST, LAST);
         CivilDate d = CivilDate.ofEpochDay(Math.floorDiv(s, SECONDS_PER_DAY));
         StringBuilder b = new StringBuilder(29).append(DAYS[d.dayOfWeek() - 1]).append(", ");
-        appendDigits(b, d.day(), 2).append(' ').append(MONTHS[d.month() - 1]).append(' ');
-        appendDigits(b, d.year(), 4).append(' ');
+        CivilDate.appendPadded(b, d.day(), 2).append(' ').append(MONTHS[d.month() - 1]).append(' ');
+        CivilDate.appendPadded(b, d.year(), 4).append(' ');
         int second = (int) Math.floorMod(s, SECONDS_PER_DAY);
-        appendDigits(b, second / 3600, 2).append(':');
-        appendDigits(b, second / 60 % 60, 2).append(':');
-        return appendDigits(b, second % 60, 2).append(" GMT").toString();
-    }
-
-    private static StringBuilder appendDigits(StringBuilder b, int value, int width) {
-        for (int unit = width == 4 ? 1000 : 10; unit > 0; unit /= 10) b.append((char) ('0' + value / unit % 10));
-        return b;
+        CivilDate.appendPadded(b, second / 3600, 2).append(':');
+        CivilDate.appendPadded(b, second / 60 % 60, 2).append(':');
+        return CivilDate.appendPadded(b, second % 60, 2).append(" GMT").toString();
     }
 
     /**

@@ -446,9 +446,8 @@ public final class Rdata {
     static void appendTime(StringBuilder sb, long epochSecond) {
         CivilDate d = CivilDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400));
         int second = (int) Math.floorMod(epochSecond, 86_400);
-        for (int v : new int[] {d.year() / 100, d.year() % 100, d.month(), d.day(), second / 3600, second / 60 % 60, second % 60}) {
-            sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
-        }
+        CivilDate.appendPadded(sb, d.year(), 4);
+        for (int v : new int[] {d.month(), d.day(), second / 3600, second / 60 % 60, second % 60}) CivilDate.appendPadded(sb, v, 2);
     }
 
     private static int time(String s) {

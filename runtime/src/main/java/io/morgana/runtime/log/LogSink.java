@@ -98,21 +98,13 @@ public final class LogSink {
         long day = Math.floorDiv(epochMilli, 86_400_000L);
         int milli = (int) Math.floorMod(epochMilli, 86_400_000L);
         CivilDate d = CivilDate.ofEpochDay(day);
-        appendDigits(sb, d.year(), 4).append('-');
-        appendDigits(sb, d.month(), 2).append('-');
-        appendDigits(sb, d.day(), 2).append('T');
-        appendDigits(sb, milli / 3_600_000, 2).append(':');
-        appendDigits(sb, milli / 60_000 % 60, 2).append(':');
-        appendDigits(sb, milli / 1000 % 60, 2).append('.');
-        appendDigits(sb, milli % 1000, 3).append('Z');
-    }
-
-    /** {@code value} in at least {@code width} decimal digits (a year past 9999 keeps all of its digits). */
-    private static StringBuilder appendDigits(StringBuilder sb, int value, int width) {
-        if (value < 0) sb.append('-');
-        String digits = Integer.toString(Math.abs(value));
-        for (int i = digits.length(); i < width; i++) sb.append('0');
-        return sb.append(digits);
+        CivilDate.appendPadded(sb, d.year(), 4).append('-');
+        CivilDate.appendPadded(sb, d.month(), 2).append('-');
+        CivilDate.appendPadded(sb, d.day(), 2).append('T');
+        CivilDate.appendPadded(sb, milli / 3_600_000, 2).append(':');
+        CivilDate.appendPadded(sb, milli / 60_000 % 60, 2).append(':');
+        CivilDate.appendPadded(sb, milli / 1000 % 60, 2).append('.');
+        CivilDate.appendPadded(sb, milli % 1000, 3).append('Z');
     }
 
     /**
