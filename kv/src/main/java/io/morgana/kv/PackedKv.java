@@ -215,7 +215,8 @@ public final class PackedKv extends TreeKv implements AutoCloseable {
 
     private static boolean isKey(String rel) {
         try {
-            return !Key.parse(rel).isRoot() && Key.parse(rel).toString().equals(rel);
+            Key k = Key.parse(rel);
+            return !k.isRoot() && k.toString().equals(rel);
         } catch (IllegalArgumentException e) {
             return false;
         }
