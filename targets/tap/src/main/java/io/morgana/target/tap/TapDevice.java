@@ -246,10 +246,8 @@ public final class TapDevice implements AutoCloseable {
                 n = Libc.read(rxCapture, fd, buf, buf.byteSize());
             } else if (Libc.readIntoHeapReady()) {
                 n = Libc.readIntoHeap(rxCapture, fd, buf, buf.byteSize());
-            } else { // at boot, until the zero-copy read is linked: read into native memory and copy
-                if (rxBounce == null || rxBounce.byteSize() < buf.byteSize()) rxBounce = arena.allocate(buf.byteSize(), 64);
-                n = Libc.read(rxCapture, fd, rxBounce, buf.byteSize());
-                if (n > 0) MemorySegment.copy(rxBounce, 0, buf, 0, n);
+            } else {
+                n = readBounced(buf);
             }
             if (n >= 0) return (int) n;
             int e = Libc.errno(rxCapture);
@@ -257,6 +255,18 @@ public final class TapDevice implements AutoCloseable {
             if (e != Libc.EINTR) return closed ? -1 : 0;
         }
         return -1;
+    }
+
+    /**
+     * At boot, until the zero-copy read is linked: reads into native memory and copies. A method
+     * of its own, so that C1 does not inline this copy into {@link #read} (whose compilation
+     * already comes near the launcher's cap on compiler memory).
+     */
+    private long readBounced(MemorySegment buf) {
+        if (rxBounce == null || rxBounce.byteSize() < buf.byteSize()) rxBounce = arena.allocate(buf.byteSize(), 64);
+        long n = Libc.read(rxCapture, fd, rxBounce, buf.byteSize());
+        if (n > 0) MemorySegment.copy(rxBounce, 0, buf, 0, n);
+        return n;
     }
 
     /** What {@link #awaitReadable} saw: a frame, nothing yet, our own close, or the interface deleted. */
@@ -299,9 +309,11 @@ public final class TapDevice implements AutoCloseable {
      */
     public boolean write(MemorySegment header, MemorySegment frame, int length) {
         if (closed) return false;
-        txIov.set(ValueLayout.ADDRESS, 0, header);
+        if (!header.isNative() || !frame.isNative()) throw new IllegalArgumentException("writev needs native memory");
+        // Addresses as plain longs: cheaper for C1 to inline than ADDRESS stores of segments.
+        txIov.set(ValueLayout.JAVA_LONG, 0, header.address());
         txIov.set(ValueLayout.JAVA_LONG, 8, VirtioNetHeader.LENGTH);
-        txIov.set(ValueLayout.ADDRESS, 16, frame);
+        txIov.set(ValueLayout.JAVA_LONG, 16, frame.address());
         txIov.set(ValueLayout.JAVA_LONG, 24, length);
         while (true) {
             long n = Libc.writev(txCapture, fd, txIov, 2);
