@@ -32,7 +32,7 @@ public final class Arg<T> {
 
     private Arg(String name, String doc, String metavar, Group group, Function<String, T> parser, T defaultValue,
             boolean required, boolean flag, boolean repeatable) {
-        if (!name.matches("[a-z][a-z0-9-]*")) {
+        if (!Names.isWord(name)) {
             throw new IllegalArgumentException("argument names are lower-case words joined by '-', not '" + name + "'");
         }
         this.name = name;

@@ -30,7 +30,7 @@ public record Device(Kind kind, String name, String doc, Map<String, String> opt
 
     public Device {
         options = Map.copyOf(options);
-        if (!name.matches("[a-z][a-z0-9-]*")) {
+        if (!Names.isWord(name)) {
             throw new IllegalArgumentException("device names are lower-case words joined by '-', not '" + name + "'");
         }
     }

@@ -15,7 +15,7 @@ public record Manifest(String name, String summary, List<Device> devices, List<A
     public Manifest {
         devices = List.copyOf(devices);
         args = List.copyOf(args);
-        if (!name.matches("[a-z][a-z0-9-]*")) {
+        if (!Names.isWord(name)) {
             throw new IllegalArgumentException("appliance names are lower-case words joined by '-', not '" + name + "'");
         }
         Set<String> seen = new HashSet<>();

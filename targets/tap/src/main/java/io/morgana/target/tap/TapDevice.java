@@ -77,7 +77,7 @@ public final class TapDevice implements AutoCloseable {
      * (one plain frame per read and write, every checksum ours: {@code --tap-offload=false}).
      */
     public static TapDevice open(String name, String netns, boolean offloads) throws BootException {
-        if (name == null || !name.matches("[A-Za-z0-9_.:-]{1,15}")) {
+        if (!isInterfaceName(name)) {
             throw new BootException(BootException.USAGE,
                     "--interface: '" + name + "' is not an interface name (1..15 characters, e.g. tap0)");
         }
@@ -255,6 +255,16 @@ public final class TapDevice implements AutoCloseable {
             if (e != Libc.EINTR) return closed ? -1 : 0;
         }
         return -1;
+    }
+
+    /** 1..15 of {@code A-Z a-z 0-9 _ . : -}: what we accept as a Linux interface name (checked without a regex at boot). */
+    static boolean isInterfaceName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 15) return false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == ':' || c == '-')) return false;
+        }
+        return true;
     }
 
     /**

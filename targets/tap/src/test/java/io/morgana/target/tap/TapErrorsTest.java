@@ -1,6 +1,8 @@
 package io.morgana.target.tap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.runtime.BootException;
@@ -21,6 +23,18 @@ class TapErrorsTest {
         assertTrue(TapDevice.attachError(Libc.EBUSY, "tap0", true).getMessage().contains("busy"));
         assertTrue(TapDevice.attachError(Libc.EINVAL, "tap0", true).getMessage().contains("not a TAP device"));
         assertEquals(BootException.OSERR, TapDevice.attachError(Libc.ENODEV, "tap0", true).exitStatus());
+    }
+
+    @Test
+    void anInterfaceNameIsCheckedBeforeAnythingIsOpened() throws Exception {
+        for (String ok : new String[] {"tap0", "s8-tap_1.x:y", "A", "abcdefghijklmno"}) assertTrue(TapDevice.isInterfaceName(ok), ok);
+        for (String bad : new String[] {"", "abcdefghijklmnop", "tap 0", "tap/0", "täp0", "tap0\n"}) {
+            assertFalse(TapDevice.isInterfaceName(bad), bad);
+            BootException e = assertThrows(BootException.class, () -> TapDevice.open(bad, null, true));
+            assertEquals(BootException.USAGE, e.exitStatus());
+            assertTrue(e.getMessage().contains("is not an interface name (1..15 characters, e.g. tap0)"), e.getMessage());
+        }
+        assertFalse(TapDevice.isInterfaceName(null));
     }
 
     /** The real thing: an unprivileged process gets the NOPERM message, not a stack trace. */
