@@ -5,7 +5,8 @@ usage: measure.py RUNS REQUESTS SIDE [SIDE...]
   SIDE is 'LABEL HOST PORT CMD...' in one argument (split like a shell would); CMD may contain {port}.
   PORT 0 picks a free loopback port per start.
 The sides take turns, run by run, so that a change in the machine's load hits them alike.
-Prints one line per side: LABEL median_ms p10_ms p90_ms rss_kib requests_per_s
+Prints one line per side: LABEL median_ms p10_ms p90_ms rss_kib requests_per_s rss_anon_kib
+(RssAnon: the part of VmRSS that is the process's own memory, not pages of files such as libjvm.so)
 
 First 200: from just before fork/exec to the first 'HTTP/1.1 200' read. The client does not wait on a
 connect timeout between tries: it opens a new non-blocking connection every 2 ms while earlier ones
@@ -130,13 +131,15 @@ def memory(side, requests):
                 done += 1
     rate = requests / (time.perf_counter() - t)
     time.sleep(0.5)
-    rss = 0
+    rss = anon = 0
     with open("/proc/%d/status" % p.pid) as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 rss = int(line.split()[1])
+            elif line.startswith("RssAnon:"):
+                anon = int(line.split()[1])
     stop(p)
-    return rss, rate
+    return rss, rate, anon
 
 
 def main():
@@ -149,10 +152,10 @@ def main():
             side.times.append((t1 - t0) * 1000)
             stop(p)
     for side in sides:
-        rss, rate = memory(side, requests)
+        rss, rate, anon = memory(side, requests)
         times = sorted(side.times)
         q = statistics.quantiles(times, n=10) if len(times) > 1 else [times[0], times[0]]
-        print("%s %.1f %.1f %.1f %d %.0f" % (side.label, statistics.median(times), q[0], q[-1], rss, rate), flush=True)
+        print("%s %.1f %.1f %.1f %d %.0f %d" % (side.label, statistics.median(times), q[0], q[-1], rss, rate, anon), flush=True)
 
 
 if __name__ == "__main__":
