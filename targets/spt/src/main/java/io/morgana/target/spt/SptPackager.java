@@ -29,7 +29,8 @@ import java.util.stream.Stream;
 
 /**
  * Packs an appliance for the {@code spt} target: an image directory (a {@code jlink}ed runtime
- * holding only the modules {@code jdeps} finds, the appliance and Morgana jars, a launcher with
+ * holding only the modules {@code jdeps} finds, the appliance and Morgana jars joined into
+ * {@code lib/NAME.jar} ({@link ClassPathJar}), a launcher with
  * JVM options chosen for a sealed single-purpose process, an AOT cache from a training run) and
  * {@code NAME.spt.tar.xz}, a deterministic archive of it.
  *
@@ -189,14 +190,16 @@ public final class SptPackager {
         stripNativeLibraries(runtime, progress);
 
         Path lib = Files.createDirectories(image.resolve("lib"));
-        List<String> classPath = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (Path j : jars) {
             String fn = j.getFileName().toString();
             if (!seen.add(fn)) throw new PackagingException("two jars named " + fn + " on the class path; rename one");
-            Files.copy(j, lib.resolve(fn));
-            classPath.add(fn);
         }
+        ClassPathJar.Joined joined = ClassPathJar.join(jars, lib, o.name() + ".jar", o.timestamp());
+        List<String> classPath = joined.classPath();
+        progress.accept("spt: class path: " + joined.joined() + " jar(s) joined into lib/" + o.name() + ".jar"
+                + (joined.keptApart().isEmpty() ? "" : ", kept apart (signed or multi-release): " + String.join(", ", joined.keptApart()))
+                + (joined.shadowed() == 0 ? "" : "; " + joined.shadowed() + " entries shadowed by a jar earlier on the class path"));
         Path launcher = Files.createDirectories(image.resolve("bin")).resolve(o.name());
         List<String> properties = o.mainClass().equals(io.morgana.runtime.Main.class.getName()) ? packedServices(jars) : List.of();
         Files.writeString(launcher, launcher(o, classPath, properties), StandardCharsets.UTF_8);

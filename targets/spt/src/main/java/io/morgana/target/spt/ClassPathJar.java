@@ -1,0 +1,147 @@
+package io.morgana.target.spt;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Joins an appliance's class path into one jar for the image. A JVM opens and indexes every jar of
+ * its class path at boot (the JDK's logger-finder and service lookups search them all, and the seal
+ * needs them open before it), so one jar instead of eight saves a few milliseconds of every start.
+ *
+ * <p>Lookups give what the class path gave: for a class or resource in several jars the first on
+ * the class path wins, and {@code META-INF/services} files are concatenated in class-path order.
+ * Jar manifests, {@code module-info.class} and {@code INDEX.LIST} are dropped (a class-path jar's
+ * are not used), and one plain manifest is written. A signed jar or a multi-release jar would lose
+ * what makes it so if joined: it is kept as it is, beside the joined one, in its class-path place.
+ *
+ * <p>Reproducible: entries in class-path order, each with its source's DOS time fields copied as
+ * they are (not through a time zone); extra fields such as extended time stamps are not copied.
+ */
+final class ClassPathJar {
+    private ClassPathJar() {}
+
+    private static final String SERVICES = "META-INF/services/";
+
+    /** What {@link #join} made: the image's class path (file names in {@code lib}) and the jars joined. */
+    record Joined(List<String> classPath, int joined, List<String> keptApart, int shadowed) {}
+
+    /**
+     * Writes {@code lib/NAME} from {@code jars} (NAME = {@code joinedName}), copying the jars that
+     * cannot be joined beside it.
+     *
+     * @param timestamp the build's time, for the entries this writes (the manifest, the services files)
+     */
+    static Joined join(List<Path> jars, Path lib, String joinedName, Instant timestamp) throws IOException {
+        List<String> classPath = new ArrayList<>();
+        List<Path> joinable = new ArrayList<>();
+        List<String> apart = new ArrayList<>();
+        for (Path j : jars) {
+            if (keptApart(j)) {
+                String fn = j.getFileName().toString();
+                if (fn.equals(joinedName)) throw new IOException("a signed or multi-release jar is named " + fn + ", the joined jar's name; rename it");
+                Files.copy(j, lib.resolve(fn));
+                classPath.add(fn);
+                apart.add(fn);
+            } else {
+                if (joinable.isEmpty()) classPath.add(joinedName);
+                joinable.add(j);
+            }
+        }
+        int shadowed = 0;
+        if (!joinable.isEmpty()) shadowed = write(joinable, lib.resolve(joinedName), timestamp);
+        return new Joined(List.copyOf(classPath), joinable.size(), List.copyOf(apart), shadowed);
+    }
+
+    /** Signed (a signature file in META-INF) or multi-release: joining would drop what makes it so. */
+    static boolean keptApart(Path jar) throws IOException {
+        try (JarFile j = new JarFile(jar.toFile(), false)) {
+            var m = j.getManifest();
+            if (m != null && "true".equalsIgnoreCase(m.getMainAttributes().getValue("Multi-Release"))) return true;
+            for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements(); ) {
+                String n = e.nextElement().getName().toUpperCase(java.util.Locale.ROOT);
+                if (n.startsWith("META-INF/") && n.indexOf('/', 9) < 0
+                        && (n.endsWith(".SF") || n.endsWith(".RSA") || n.endsWith(".DSA") || n.endsWith(".EC"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Writes the joined jar; returns how many entries a jar earlier on the class path shadowed. */
+    private static int write(List<Path> jars, Path out, Instant timestamp) throws IOException {
+        LocalDateTime time = LocalDateTime.ofInstant(timestamp, ZoneOffset.UTC);
+        Set<String> written = new HashSet<>();
+        Map<String, ByteArrayOutputStream> services = new LinkedHashMap<>();
+        int shadowed = 0;
+        try (OutputStream f = Files.newOutputStream(out); ZipOutputStream z = new ZipOutputStream(f)) {
+            put(z, "META-INF/", time, new byte[0]); // first, then the manifest: where JarInputStream looks for it
+            put(z, JarFile.MANIFEST_NAME, time, "Manifest-Version: 1.0\r\nCreated-By: morgana build -t spt\r\n\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            written.add("META-INF/");
+            written.add(JarFile.MANIFEST_NAME);
+            for (Path jar : jars) {
+                try (JarFile j = new JarFile(jar.toFile(), false)) {
+                    for (Enumeration<JarEntry> en = j.entries(); en.hasMoreElements(); ) {
+                        JarEntry e = en.nextElement();
+                        String n = e.getName();
+                        if (dropped(n)) continue;
+                        if (n.startsWith(SERVICES) && n.length() > SERVICES.length() && !e.isDirectory()) {
+                            ByteArrayOutputStream b = services.computeIfAbsent(n, k -> new ByteArrayOutputStream());
+                            try (InputStream in = j.getInputStream(e)) {
+                                in.transferTo(b);
+                            }
+                            b.write('\n'); // a file without a final newline must not run into the next jar's first line
+                            continue;
+                        }
+                        if (!written.add(n)) {
+                            if (!e.isDirectory()) shadowed++;
+                            continue;
+                        }
+                        ZipEntry o = new ZipEntry(n);
+                        o.setTimeLocal(e.getTimeLocal());
+                        z.putNextEntry(o);
+                        try (InputStream in = j.getInputStream(e)) {
+                            in.transferTo(z);
+                        }
+                        z.closeEntry();
+                    }
+                }
+            }
+            for (var s : services.entrySet()) put(z, s.getKey(), time, s.getValue().toByteArray());
+        }
+        return shadowed;
+    }
+
+    /** Entries a class-path jar has no use for once joined. */
+    private static boolean dropped(String n) {
+        return n.equals(JarFile.MANIFEST_NAME) || n.equals("META-INF/INDEX.LIST") || n.equals("module-info.class");
+    }
+
+    private static void put(ZipOutputStream z, String name, LocalDateTime time, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setTimeLocal(time);
+        z.putNextEntry(e);
+        z.write(data);
+        z.closeEntry();
+    }
+}
