@@ -57,7 +57,10 @@ final class ClassPathJar {
         for (Path j : jars) {
             if (keptApart(j)) {
                 String fn = j.getFileName().toString();
-                if (fn.equals(joinedName)) throw new IOException("a signed or multi-release jar is named " + fn + ", the joined jar's name; rename it");
+                if (fn.equals(joinedName) || apart.contains(fn)) {
+                    throw new IOException("the signed or multi-release jar " + j + " keeps its name " + fn
+                            + " in the image, which " + (fn.equals(joinedName) ? "is the joined jar's name" : "another such jar has") + "; rename it");
+                }
                 Files.copy(j, lib.resolve(fn));
                 classPath.add(fn);
                 apart.add(fn);

@@ -190,11 +190,6 @@ public final class SptPackager {
         stripNativeLibraries(runtime, progress);
 
         Path lib = Files.createDirectories(image.resolve("lib"));
-        Set<String> seen = new LinkedHashSet<>();
-        for (Path j : jars) {
-            String fn = j.getFileName().toString();
-            if (!seen.add(fn)) throw new PackagingException("two jars named " + fn + " on the class path; rename one");
-        }
         ClassPathJar.Joined joined = ClassPathJar.join(jars, lib, o.name() + ".jar", o.timestamp());
         List<String> classPath = joined.classPath();
         progress.accept("spt: class path: " + joined.joined() + " jar(s) joined into lib/" + o.name() + ".jar"

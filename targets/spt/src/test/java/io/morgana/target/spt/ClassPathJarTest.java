@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -112,5 +114,21 @@ class ClassPathJarTest {
         try (JarFile out = new JarFile(lib.resolve("app.jar").toFile())) {
             assertTrue(out.getEntry("a.txt") != null && out.getEntry("d.txt") != null && out.getEntry("b.txt") == null);
         }
+    }
+
+    @Test void jarsOfTheSameNameAreJoinedAndOnlyJarsKeptApartMustDifferInName() throws Exception {
+        Path one = jar("x/util.jar", TIME_A, "one.txt", "1"), two = jar("y/util.jar", TIME_A, "two.txt", "2");
+        Path lib = Files.createDirectories(tmp.resolve("lib"));
+        assertEquals(List.of("app.jar"), ClassPathJar.join(List.of(one, two), lib, "app.jar", BUILD).classPath());
+        String signed = "META-INF/A.SF";
+        Path s1 = jar("p/s.jar", TIME_A, signed, "x"), s2 = jar("q/s.jar", TIME_A, signed, "y");
+        Path lib2 = Files.createDirectories(tmp.resolve("lib2"));
+        IOException e = assertThrows(IOException.class,
+                () -> ClassPathJar.join(List.of(s1, s2), lib2, "app.jar", BUILD));
+        assertTrue(e.getMessage().contains("keeps its name s.jar in the image, which another such jar has; rename it"), e.getMessage());
+        Path lib3 = Files.createDirectories(tmp.resolve("lib3"));
+        Path named = jar("r/app.jar", TIME_A, signed, "z");
+        e = assertThrows(IOException.class, () -> ClassPathJar.join(List.of(named), lib3, "app.jar", BUILD));
+        assertTrue(e.getMessage().contains("which is the joined jar's name"), e.getMessage());
     }
 }
