@@ -29,9 +29,11 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Lookups give what the class path gave: for a class or resource in several jars the first on
  * the class path wins, and {@code META-INF/services} files are concatenated in class-path order.
- * Jar manifests, {@code module-info.class} and {@code INDEX.LIST} are dropped (a class-path jar's
- * are not used), and one plain manifest is written. A signed jar or a multi-release jar would lose
- * what makes it so if joined: it is kept as it is, beside the joined one, in its class-path place.
+ * {@code module-info.class} and {@code INDEX.LIST} are dropped (unused on a class path), and so
+ * are the jars' manifests: one plain manifest is written, so a package's
+ * {@code Implementation-Version} and the like read as absent. A jar that joining would change more
+ * is kept as it is, beside the joined one, in its class-path place: a signed jar, a multi-release
+ * jar, and one whose manifest names more jars ({@code Class-Path}, relative to the jar).
  *
  * <p>Reproducible: entries in class-path order, each with its source's DOS time fields copied as
  * they are (not through a time zone); extra fields such as extended time stamps are not copied.
@@ -58,8 +60,9 @@ final class ClassPathJar {
             if (keptApart(j)) {
                 String fn = j.getFileName().toString();
                 if (fn.equals(joinedName) || apart.contains(fn)) {
-                    throw new IOException("the signed or multi-release jar " + j + " keeps its name " + fn
-                            + " in the image, which " + (fn.equals(joinedName) ? "is the joined jar's name" : "another such jar has") + "; rename it");
+                    throw new IOException("the jar " + j + " keeps its name " + fn
+                            + " in the image (signed, multi-release or with a Class-Path, it is not joined), which "
+                            + (fn.equals(joinedName) ? "is the joined jar's name" : "another such jar has") + "; rename it");
                 }
                 Files.copy(j, lib.resolve(fn));
                 classPath.add(fn);
@@ -74,11 +77,14 @@ final class ClassPathJar {
         return new Joined(List.copyOf(classPath), joinable.size(), List.copyOf(apart), shadowed);
     }
 
-    /** Signed (a signature file in META-INF) or multi-release: joining would drop what makes it so. */
+    /** Signed (a signature file in META-INF), multi-release, or with a {@code Class-Path}: joining would drop what makes it so. */
     static boolean keptApart(Path jar) throws IOException {
         try (JarFile j = new JarFile(jar.toFile(), false)) {
             var m = j.getManifest();
-            if (m != null && "true".equalsIgnoreCase(m.getMainAttributes().getValue("Multi-Release"))) return true;
+            if (m != null && ("true".equalsIgnoreCase(m.getMainAttributes().getValue("Multi-Release"))
+                    || m.getMainAttributes().getValue("Class-Path") != null)) {
+                return true;
+            }
             for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements(); ) {
                 String n = e.nextElement().getName().toUpperCase(java.util.Locale.ROOT);
                 if (n.startsWith("META-INF/") && n.indexOf('/', 9) < 0

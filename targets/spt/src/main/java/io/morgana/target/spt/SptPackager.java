@@ -193,7 +193,7 @@ public final class SptPackager {
         ClassPathJar.Joined joined = ClassPathJar.join(jars, lib, o.name() + ".jar", o.timestamp());
         List<String> classPath = joined.classPath();
         progress.accept("spt: class path: " + joined.joined() + " jar(s) joined into lib/" + o.name() + ".jar"
-                + (joined.keptApart().isEmpty() ? "" : ", kept apart (signed or multi-release): " + String.join(", ", joined.keptApart()))
+                + (joined.keptApart().isEmpty() ? "" : ", kept apart (signed, multi-release or with a Class-Path): " + String.join(", ", joined.keptApart()))
                 + (joined.shadowed() == 0 ? "" : "; " + joined.shadowed() + " entries shadowed by a jar earlier on the class path"));
         Path launcher = Files.createDirectories(image.resolve("bin")).resolve(o.name());
         List<String> properties = o.mainClass().equals(io.morgana.runtime.Main.class.getName()) ? packedServices(jars) : List.of();

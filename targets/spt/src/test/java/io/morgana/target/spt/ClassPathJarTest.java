@@ -96,13 +96,15 @@ class ClassPathJarTest {
         assertArrayEquals(Files.readAllBytes(a.resolve("site.jar")), Files.readAllBytes(b.resolve("site.jar")));
     }
 
-    @Test void signedAndMultiReleaseJarsAreKeptApartInTheirPlace() throws Exception {
+    @Test void signedMultiReleaseAndClassPathJarsAreKeptApartInTheirPlace() throws Exception {
         Path plain = jar("plain.jar", TIME_A, "a.txt", "a");
         Path signed = jar("signed.jar", TIME_A, "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n", "META-INF/SIGNER.SF", "x",
                 "META-INF/SIGNER.RSA", "x", "b.txt", "b");
         Path mr = jar("mr.jar", TIME_A, "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nMulti-Release: true\r\n\r\n",
                 "META-INF/versions/21/c.txt", "c21", "c.txt", "c");
         Path other = jar("other.jar", TIME_A, "d.txt", "d");
+        Path withClassPath = jar("cp.jar", TIME_A, "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nClass-Path: more.jar\r\n\r\n");
+        assertTrue(ClassPathJar.keptApart(withClassPath));
         assertTrue(ClassPathJar.keptApart(signed));
         assertTrue(ClassPathJar.keptApart(mr));
         assertFalse(ClassPathJar.keptApart(plain));
@@ -125,7 +127,8 @@ class ClassPathJarTest {
         Path lib2 = Files.createDirectories(tmp.resolve("lib2"));
         IOException e = assertThrows(IOException.class,
                 () -> ClassPathJar.join(List.of(s1, s2), lib2, "app.jar", BUILD));
-        assertTrue(e.getMessage().contains("keeps its name s.jar in the image, which another such jar has; rename it"), e.getMessage());
+        assertTrue(e.getMessage().contains("keeps its name s.jar in the image") && e.getMessage().endsWith("which another such jar has; rename it"),
+                e.getMessage());
         Path lib3 = Files.createDirectories(tmp.resolve("lib3"));
         Path named = jar("r/app.jar", TIME_A, signed, "z");
         e = assertThrows(IOException.class, () -> ClassPathJar.join(List.of(named), lib3, "app.jar", BUILD));
