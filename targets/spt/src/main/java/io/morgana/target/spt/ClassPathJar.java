@@ -3,7 +3,6 @@ package io.morgana.target.spt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,109 +47,127 @@ final class ClassPathJar {
 
     /**
      * Writes {@code lib/NAME} from {@code jars} (NAME = {@code joinedName}), copying the jars that
-     * cannot be joined beside it.
+     * cannot be joined beside it. Each jar is opened once.
      *
      * @param timestamp the build's time, for the entries this writes (the manifest, the services files)
      */
     static Joined join(List<Path> jars, Path lib, String joinedName, Instant timestamp) throws IOException {
         List<String> classPath = new ArrayList<>();
-        List<Path> joinable = new ArrayList<>();
         List<String> apart = new ArrayList<>();
-        for (Path j : jars) {
-            if (keptApart(j)) {
-                String fn = j.getFileName().toString();
-                if (fn.equals(joinedName) || apart.contains(fn)) {
-                    throw new IOException("the jar " + j + " keeps its name " + fn
-                            + " in the image (signed, multi-release or with a Class-Path, it is not joined), which "
-                            + (fn.equals(joinedName) ? "is the joined jar's name" : "another such jar has") + "; rename it");
+        int joined = 0;
+        try (Out out = new Out(lib.resolve(joinedName), LocalDateTime.ofInstant(timestamp, ZoneOffset.UTC))) {
+            for (Path j : jars) {
+                try (JarFile jar = new JarFile(j.toFile(), false)) {
+                    if (keptApart(jar)) {
+                        String fn = j.getFileName().toString();
+                        if (fn.equals(joinedName) || apart.contains(fn)) {
+                            throw new IOException("the jar " + j + " keeps its name " + fn
+                                    + " in the image (signed, multi-release or with a Class-Path, it is not joined), which "
+                                    + (fn.equals(joinedName) ? "is the joined jar's name" : "another such jar has") + "; rename it");
+                        }
+                        Files.copy(j, lib.resolve(fn));
+                        classPath.add(fn);
+                        apart.add(fn);
+                    } else {
+                        if (joined++ == 0) classPath.add(joinedName);
+                        out.add(jar);
+                    }
                 }
-                Files.copy(j, lib.resolve(fn));
-                classPath.add(fn);
-                apart.add(fn);
-            } else {
-                if (joinable.isEmpty()) classPath.add(joinedName);
-                joinable.add(j);
             }
+            return new Joined(List.copyOf(classPath), joined, List.copyOf(apart), out.shadowed);
         }
-        int shadowed = 0;
-        if (!joinable.isEmpty()) shadowed = write(joinable, lib.resolve(joinedName), timestamp);
-        return new Joined(List.copyOf(classPath), joinable.size(), List.copyOf(apart), shadowed);
+    }
+
+    /** {@link #keptApart(JarFile)} of the jar at {@code jar}. */
+    static boolean keptApart(Path jar) throws IOException {
+        try (JarFile j = new JarFile(jar.toFile(), false)) {
+            return keptApart(j);
+        }
     }
 
     /** Signed (a signature file in META-INF), multi-release, or with a {@code Class-Path}: joining would drop what makes it so. */
-    static boolean keptApart(Path jar) throws IOException {
-        try (JarFile j = new JarFile(jar.toFile(), false)) {
-            var m = j.getManifest();
-            if (m != null && ("true".equalsIgnoreCase(m.getMainAttributes().getValue("Multi-Release"))
-                    || m.getMainAttributes().getValue("Class-Path") != null)) {
+    private static boolean keptApart(JarFile j) throws IOException {
+        var m = j.getManifest();
+        if (m != null && ("true".equalsIgnoreCase(m.getMainAttributes().getValue("Multi-Release"))
+                || m.getMainAttributes().getValue("Class-Path") != null)) {
+            return true;
+        }
+        for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements(); ) {
+            String n = e.nextElement().getName().toUpperCase(java.util.Locale.ROOT);
+            if (n.startsWith("META-INF/") && n.indexOf('/', 9) < 0
+                    && (n.endsWith(".SF") || n.endsWith(".RSA") || n.endsWith(".DSA") || n.endsWith(".EC"))) {
                 return true;
-            }
-            for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements(); ) {
-                String n = e.nextElement().getName().toUpperCase(java.util.Locale.ROOT);
-                if (n.startsWith("META-INF/") && n.indexOf('/', 9) < 0
-                        && (n.endsWith(".SF") || n.endsWith(".RSA") || n.endsWith(".DSA") || n.endsWith(".EC"))) {
-                    return true;
-                }
             }
         }
         return false;
     }
 
-    /** Writes the joined jar; returns how many entries a jar earlier on the class path shadowed. */
-    private static int write(List<Path> jars, Path out, Instant timestamp) throws IOException {
-        LocalDateTime time = LocalDateTime.ofInstant(timestamp, ZoneOffset.UTC);
-        Set<String> written = new HashSet<>();
-        Map<String, ByteArrayOutputStream> services = new LinkedHashMap<>();
-        int shadowed = 0;
-        try (OutputStream f = Files.newOutputStream(out); ZipOutputStream z = new ZipOutputStream(f)) {
-            put(z, "META-INF/", time, new byte[0]); // first, then the manifest: where JarInputStream looks for it
-            put(z, JarFile.MANIFEST_NAME, time, "Manifest-Version: 1.0\r\nCreated-By: morgana build -t spt\r\n\r\n"
-                    .getBytes(StandardCharsets.UTF_8));
-            written.add("META-INF/");
-            written.add(JarFile.MANIFEST_NAME);
-            for (Path jar : jars) {
-                try (JarFile j = new JarFile(jar.toFile(), false)) {
-                    for (Enumeration<JarEntry> en = j.entries(); en.hasMoreElements(); ) {
-                        JarEntry e = en.nextElement();
-                        String n = e.getName();
-                        if (dropped(n)) continue;
-                        if (n.startsWith(SERVICES) && n.length() > SERVICES.length() && !e.isDirectory()) {
-                            ByteArrayOutputStream b = services.computeIfAbsent(n, k -> new ByteArrayOutputStream());
-                            try (InputStream in = j.getInputStream(e)) {
-                                in.transferTo(b);
-                            }
-                            b.write('\n'); // a file without a final newline must not run into the next jar's first line
-                            continue;
-                        }
-                        if (!written.add(n)) {
-                            if (!e.isDirectory()) shadowed++;
-                            continue;
-                        }
-                        ZipEntry o = new ZipEntry(n);
-                        o.setTimeLocal(e.getTimeLocal());
-                        z.putNextEntry(o);
-                        try (InputStream in = j.getInputStream(e)) {
-                            in.transferTo(z);
-                        }
-                        z.closeEntry();
-                    }
-                }
-            }
-            for (var s : services.entrySet()) put(z, s.getKey(), time, s.getValue().toByteArray());
+    /** The joined jar being written: made when the first jar is added, finished (services last) on close. */
+    private static final class Out implements AutoCloseable {
+        private final Path path;
+        private final LocalDateTime time;
+        private final Set<String> written = new HashSet<>();
+        private final Map<String, ByteArrayOutputStream> services = new LinkedHashMap<>();
+        private ZipOutputStream z;
+        /** Entries a jar earlier on the class path shadowed. */
+        int shadowed;
+
+        Out(Path path, LocalDateTime time) {
+            this.path = path;
+            this.time = time;
         }
-        return shadowed;
+
+        void add(JarFile j) throws IOException {
+            if (z == null) {
+                z = new ZipOutputStream(Files.newOutputStream(path));
+                put("META-INF/", new byte[0]); // first, then the manifest: where JarInputStream looks for it
+                put(JarFile.MANIFEST_NAME, "Manifest-Version: 1.0\r\nCreated-By: morgana build -t spt\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            for (Enumeration<JarEntry> en = j.entries(); en.hasMoreElements(); ) {
+                JarEntry e = en.nextElement();
+                String n = e.getName();
+                if (dropped(n)) continue;
+                if (n.startsWith(SERVICES) && n.length() > SERVICES.length() && !e.isDirectory()) {
+                    ByteArrayOutputStream b = services.computeIfAbsent(n, k -> new ByteArrayOutputStream());
+                    try (InputStream in = j.getInputStream(e)) {
+                        in.transferTo(b);
+                    }
+                    b.write('\n'); // a file without a final newline must not run into the next jar's first line
+                    continue;
+                }
+                if (!written.add(n)) {
+                    if (!e.isDirectory()) shadowed++;
+                    continue;
+                }
+                ZipEntry o = new ZipEntry(n);
+                o.setTimeLocal(e.getTimeLocal());
+                z.putNextEntry(o);
+                try (InputStream in = j.getInputStream(e)) {
+                    in.transferTo(z);
+                }
+                z.closeEntry();
+            }
+        }
+
+        private void put(String name, byte[] data) throws IOException {
+            written.add(name);
+            ZipEntry e = new ZipEntry(name);
+            e.setTimeLocal(time);
+            z.putNextEntry(e);
+            z.write(data);
+            z.closeEntry();
+        }
+
+        @Override public void close() throws IOException {
+            if (z == null) return;
+            try (ZipOutputStream closing = z) {
+                for (var s : services.entrySet()) put(s.getKey(), s.getValue().toByteArray());
+            }
+        }
     }
 
     /** Entries a class-path jar has no use for once joined. */
     private static boolean dropped(String n) {
         return n.equals(JarFile.MANIFEST_NAME) || n.equals("META-INF/INDEX.LIST") || n.equals("module-info.class");
-    }
-
-    private static void put(ZipOutputStream z, String name, LocalDateTime time, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setTimeLocal(time);
-        z.putNextEntry(e);
-        z.write(data);
-        z.closeEntry();
     }
 }
