@@ -244,11 +244,12 @@ public final class BootArgs {
         return sb.toString();
     }
 
-    /** A default as a user would type it: durations as {@code 5s}, {@code 500ms}. */
+    /** A default as a user would type it: durations as {@code 5s}, {@code 500ms}, {@code 50us}. */
     static String show(Object value) {
         if (value instanceof java.time.Duration d) {
             if (d.isZero()) return "0s";
-            if (d.toNanosPart() % 1_000_000 != 0) return d.toNanos() + "ns";
+            if (d.toNanosPart() % 1000 != 0) return d.toNanos() + "ns";
+            if (d.toNanosPart() % 1_000_000 != 0) return d.toNanos() / 1000 + "us";
             long ms = d.toMillis();
             if (ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
             if (ms % 60_000 == 0) return ms / 60_000 + "m";

@@ -101,6 +101,18 @@ class BootArgsTest {
         assertTrue(h.contains("(default: 5s)"), h);
     }
 
+    @Test void defaultDurationsShowAsTheyAreTyped() {
+        assertEquals("0s", BootArgs.show(Duration.ZERO));
+        assertEquals("1500ns", BootArgs.show(Duration.ofNanos(1500)));
+        assertEquals("50us", BootArgs.show(Duration.ofNanos(50_000)));
+        assertEquals("1500us", BootArgs.show(Duration.ofNanos(1_500_000)));
+        assertEquals("250ms", BootArgs.show(Duration.ofMillis(250)));
+        assertEquals("5s", BootArgs.show(Duration.ofSeconds(5)));
+        assertEquals("2m", BootArgs.show(Duration.ofMinutes(2)));
+        assertEquals("1h", BootArgs.show(Duration.ofHours(1)));
+        assertEquals(Duration.ofNanos(50_000), Arg.parseDuration(BootArgs.show(Duration.ofNanos(50_000))));
+    }
+
     @Test void deviceArgsClashWithApplianceArgsIsAConfigError() {
         Manifest m = Manifest.builder("web").needs(Device.kvRo("port", "oops")).arg(PORT).build();
         BootException e = assertThrows(BootException.class, () -> BootArgs.declared(null, m));

@@ -50,4 +50,19 @@ class TapErrorsTest {
         assertTrue(out.startsWith(BootException.NOPERM + " "), out);
         assertTrue(out.contains("run as root or grant CAP_NET_ADMIN; needs /dev/net/tun"), out);
     }
+
+    @Test
+    void loopSpinTakesADurationUpToTenMilliseconds() throws Exception {
+        assertEquals(java.time.Duration.ofNanos(50_000), TapTarget.LOOP_SPIN.defaultValue());
+        assertEquals(java.time.Duration.ZERO, TapTarget.LOOP_SPIN.parse("0"));
+        assertEquals(java.time.Duration.ofNanos(20_000), TapTarget.LOOP_SPIN.parse("20us"));
+        assertEquals(java.time.Duration.ofMillis(10), TapTarget.LOOP_SPIN.parse("10ms"));
+        BootException e = assertThrows(BootException.class,
+                () -> io.morgana.runtime.BootArgs.parse(java.util.List.of(TapTarget.LOOP_SPIN), "--loop-spin=20ms"));
+        assertEquals(BootException.USAGE, e.exitStatus());
+        assertTrue(e.getMessage().contains("'20ms' is out of range: want 0 to 10ms, e.g. 50us"), e.getMessage());
+        e = assertThrows(BootException.class,
+                () -> io.morgana.runtime.BootArgs.parse(java.util.List.of(TapTarget.LOOP_SPIN), "--loop-spin=soon"));
+        assertTrue(e.getMessage().contains("'soon' is not a duration"), e.getMessage());
+    }
 }
