@@ -8,18 +8,22 @@ import io.morgana.net.tcp.TcpService;
 import io.morgana.runtime.loop.ThreadLoop;
 import io.morgana.target.tap.TapDevice;
 import io.morgana.target.tap.TapLink;
+import io.morgana.target.tap.TapTarget;
 import java.nio.ByteBuffer;
 
 /**
  * Morgana side of bench/tcp: {@code TcpBenchServer TAP NETNS ADDRESS/LEN GATEWAY BYTES} on
  * Morgana's stack over the TAP: port 5001 discards what it reads, 5002 sends BYTES then closes,
  * 5003 accepts and closes (connections per second). Prints "ready". The TAP has the kernel's
- * checksum and segmentation offloads unless {@code -Dmorgana.bench.offload=false}.
+ * checksum and segmentation offloads unless {@code -Dmorgana.bench.offload=false}; the stack's loop
+ * spins as {@code -t tap}'s does by default ({@code --loop-spin}) unless
+ * {@code -Dmorgana.bench.spin=NANOS} says otherwise (0: parks at once).
  */
 public class TcpBenchServer {
     public static void main(String[] a) throws Exception {
         long bytes = Long.parseLong(a[4]);
-        ThreadLoop loop = ThreadLoop.start("tcp-bench");
+        long spin = Long.getLong("morgana.bench.spin", TapTarget.LOOP_SPIN.defaultValue().toNanos());
+        ThreadLoop loop = ThreadLoop.start("tcp-bench", spin);
         boolean offload = Boolean.parseBoolean(System.getProperty("morgana.bench.offload", "true"));
         TapLink link = new TapLink(TapDevice.open(a[0], a[1], offload), MacAddress.parse("02:00:00:00:c5:b0"));
         NetStack stack = NetStack.builder(link, loop).ipv4(Ipv4Prefix.parse(a[2])).gateway(Ipv4Address.parse(a[3]))

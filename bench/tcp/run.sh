@@ -2,7 +2,8 @@
 # TCP bulk throughput each direction and connections per second: Morgana's stack on TAP against
 # Linux's own stack over a veth pair, same tools (socat, python), same run. Needs root, iproute2,
 # socat, python3. Usage: bench/tcp/run.sh [MIB] [SECONDS] [ROUNDS]; MORGANA_JAVA_OPTS adds JVM
-# options (e.g. -Dmorgana.bench.offload=false runs Morgana's TAP without offloads).
+# options (e.g. -Dmorgana.bench.offload=false runs Morgana's TAP without offloads;
+# -Dmorgana.bench.spin=0 makes its loop park as soon as it is idle, as --loop-spin=0 does).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MIB=${1:-1024} SECS=${2:-5} ROUNDS=${3:-3}
