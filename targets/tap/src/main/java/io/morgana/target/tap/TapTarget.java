@@ -53,8 +53,8 @@ public final class TapTarget implements Target {
 
     /** The loop's spin before it parks; see {@link ThreadLoop}. */
     public static final Arg<Duration> LOOP_SPIN = Arg.of("loop-spin", "DURATION", TapTarget::parseSpin, Duration.ofNanos(50_000),
-            "after handling traffic, how long the stack's loop keeps the CPU looking for more before it sleeps: "
-                    + "a request answered within it saves the tens of microseconds of waking a sleeping thread "
+            "after handling traffic, how long the stack's loop keeps looking for more before it sleeps, giving way "
+                    + "to any thread ready to run: a reply or request within it saves the tens of microseconds of waking it "
                     + "(0 to sleep at once, for the least CPU; at most 10ms)")
             .inGroup(Arg.Group.NETWORK);
 
