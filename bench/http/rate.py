@@ -14,6 +14,9 @@ import socket
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spt"))
+from measure import read_response  # noqa: E402  one keep-alive response, read as the spt benchmark reads it
+
 
 def main():
     if len(sys.argv) not in (7, 8):
@@ -35,20 +38,7 @@ def main():
     def one():
         nonlocal pending
         s.sendall(request)
-        while True:
-            end = pending.find(b"\r\n\r\n")
-            if end >= 0:
-                head = pending[:end].decode('latin1').lower()
-                if not head.startswith('http/1.1 200'):
-                    sys.exit("rate.py: unexpected response: " + head.splitlines()[0])
-                length = int(head.split('content-length:')[1].split('\r')[0])
-                if len(pending) >= end + 4 + length:
-                    pending = pending[end + 4 + length:]
-                    return
-            data = s.recv(65536)
-            if not data:
-                sys.exit("rate.py: the server closed the connection")
-            pending += data
+        pending = read_response(s, pending)
 
     for _ in range(warmup):
         one()
