@@ -24,27 +24,34 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@link Tcp} device over a {@link TcpEngine}: the engine lives on the stack's event loop;
- * application (virtual) threads hand each call to the loop and park until the loop signals that
- * the flow changed (data, space, state) or a loop timer ends the wait. Timeouts run on the loop's
- * clock, so they are virtual under simulation. Plugged into {@link NetStack} by {@link #factory}
+ * application (virtual) threads post each call to the loop and wait for its answer; a call that
+ * must wait (for data, room, a connection, the handshake) stays with the loop until it can be
+ * answered or a loop timer ends it ({@link Pending}). Timeouts run on the loop's clock, so they are
+ * virtual under simulation. Plugged into {@link NetStack} by {@link #factory}
  * (or found through {@code ServiceLoader} as the default {@link TcpFactory}).
  */
 public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("tcp");
+    /**
+     * The most a thread waiting for the loop gives way before it parks, on a loop that spins itself
+     * ({@link EventLoop#spinNanos}); none on one that does not. 5, 10 and 20 µs did alike (bench/http).
+     */
+    static final long MAX_WAIT_SPIN_NANOS = 10_000;
 
     private final EventLoop loop;
     private final Ipv4Service ip;
     private final TcpEngine engine;
+    /** How long a thread waiting for the loop's answer gives way before it parks ({@link Pending}). */
+    private final long waitSpin;
     private final byte[] rx = new byte[65536];
     private EventLoop.Timer timer;
     private long timerAt = Long.MAX_VALUE;
@@ -68,6 +75,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
     public TcpService(EventLoop loop, Ipv4Service ip, Random random, TcpConfig config, Counters counters) {
         this.loop = loop;
         this.ip = ip;
+        this.waitSpin = Math.min(loop.spinNanos(), MAX_WAIT_SPIN_NANOS);
         this.engine = new TcpEngine(config, random, new TcpEngine.Output() {
             @Override public void send(int src, int dst, byte[] seg, int off, int len) { output(src, dst, seg, off, len, -1); }
 
@@ -154,26 +162,17 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                 armTimer();
             }
         }
-        CompletableFuture<T> f = new CompletableFuture<>();
+        Pending<T> p = new Pending<>();
         loop.execute(() -> {
             try {
-                f.complete(task.get());
+                p.complete(task.get());
             } catch (Throwable t) {
-                f.completeExceptionally(t);
+                p.fail(t);
             } finally {
                 armTimer();
             }
         });
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting for the network stack");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IOException(e.getCause());
-        }
+        return p.await(null);
     }
 
     private void run(Runnable task) {
@@ -192,51 +191,82 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         T get() throws IOException;
     }
 
-    /** Wakes parked application threads: a generation count bumped by the loop. */
-    static final class Signal {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private long gen;
+    /**
+     * An application thread's request that the loop answers once: a call ({@link #call}), or a read
+     * that waits for data, a write that waits for room, an accept that waits for a connection. The
+     * thread posts the request and waits; the loop keeps a request it cannot answer yet and
+     * completes it when it can, the only wake-up the wait costs. (Asking again after each change of
+     * state took two trips to the loop and two wake-ups per wait: single-connection HTTP and the
+     * connection rate were both slower.)
+     *
+     * <p>The waiting thread first gives way ({@link Thread#yield}) for up to {@link #waitSpin}, then
+     * parks: the loop often answers within microseconds (a write, a read of data already there), and
+     * waking a parked virtual thread costs more than that. A virtual thread that yields lets the other
+     * virtual threads ready to run have its carrier, so under many connections the spin costs no
+     * work; with one connection it saved about a quarter of the CPU per request.
+     */
+    private final class Pending<T> {
+        private final Thread waiter = Thread.currentThread();
+        private volatile boolean done;
+        private T value;
+        private Throwable error;
+        /** The loop's deadline for this request, if any; cancelled when it completes. */
+        EventLoop.Timer deadline;
 
-        void bump() {
-            lock.lock();
-            try {
-                gen++;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+        /** Loop side: the answer. */
+        void complete(T v) {
+            value = v;
+            finish();
         }
 
-        long gen() {
-            lock.lock();
-            try {
-                return gen;
-            } finally {
-                lock.unlock();
-            }
+        /** Loop side: the failure the waiting thread throws. */
+        void fail(Throwable e) {
+            error = e;
+            finish();
         }
 
-        void awaitChange(long seen) throws InterruptedIOException {
-            lock.lock();
-            try {
-                while (gen == seen) changed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            } finally {
-                lock.unlock();
-            }
+        private void finish() {
+            if (deadline != null) deadline.cancel();
+            done = true;
+            LockSupport.unpark(waiter);
         }
-    }
 
-    /** Arms a loop timer that sets {@code flag[0]} and bumps {@code signal}; returns its canceller. */
-    private EventLoop.Timer deadline(Duration timeout, boolean[] flag, Signal signal) {
-        if (timeout == null || timeout.isZero() || timeout.isNegative()) return null;
-        return loop.schedule(loop.nanoTime() + timeout.toNanos(), () -> {
-            flag[0] = true;
-            signal.bump();
-        });
+        /**
+         * Waits for the answer. If the thread is interrupted first, {@code withdraw} runs on the
+         * loop to take the request back; an answer the loop gave before that is still returned
+         * (with the interrupt status set), so no data or connection is lost. A request that cannot
+         * be withdrawn ({@code null}: a call already queued) is left to run, unwaited for.
+         */
+        T await(Runnable withdraw) throws IOException {
+            if (waitSpin > 0) {
+                long end = System.nanoTime() + waitSpin;
+                while (!done && System.nanoTime() - end < 0) Thread.yield();
+            }
+            while (!done) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    if (withdraw == null) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted waiting for the network stack");
+                    }
+                    try {
+                        call(() -> {
+                            if (!done) withdraw.run();
+                            return null;
+                        });
+                    } catch (RuntimeException | IOException gone) { // the loop is closed: nothing will answer
+                        LOG.log(System.Logger.Level.DEBUG, "withdrawing a request from the network stack failed: " + gone);
+                    } finally {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (!done) throw new InterruptedIOException("interrupted waiting for the network stack");
+                }
+            }
+            if (error instanceof IOException e) throw e;
+            if (error instanceof RuntimeException e) throw e;
+            if (error != null) throw new IOException(error);
+            return value;
+        }
     }
 
     static IOException failure(TcpError e, String where) {
@@ -275,33 +305,34 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             throw new NoRouteToHostException("IPv6 is not supported by this stack yet: " + remote);
         }
         TcpFlow flow = new TcpFlow();
-        boolean[] timedOut = {false};
-        call(() -> {
-            int src = ip.address();
-            if (src == 0) throw new NoRouteToHostException("no IPv4 address configured yet (DHCP pending?); cannot reach " + remote);
-            flow.conn = engine.connect(loop.nanoTime(), src, dst.bits(), remote.port(), flow);
-            flow.conn.noDelay(true); // see accept()
-            return null;
-        });
-        EventLoop.Timer t = deadline(timeout, timedOut, flow.signal);
-        try {
-            while (true) {
-                long seen = flow.signal.gen();
-                TcpConnection.State st = call(() -> {
-                    if (timedOut[0] && flow.conn.state() == TcpConnection.State.SYN_SENT) flow.conn.abort(loop.nanoTime());
-                    return flow.conn.state();
-                });
-                if (st != TcpConnection.State.SYN_SENT && st != TcpConnection.State.SYN_RECEIVED) break;
-                flow.signal.awaitChange(seen);
+        Pending<Void> p = new Pending<>();
+        loop.execute(() -> {
+            try {
+                int src = ip.address();
+                if (src == 0) throw new NoRouteToHostException("no IPv4 address configured yet (DHCP pending?); cannot reach " + remote);
+                flow.connector = p;
+                flow.conn = engine.connect(loop.nanoTime(), src, dst.bits(), remote.port(), flow);
+                flow.conn.noDelay(true); // see accept()
+                if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
+                    p.deadline = loop.schedule(loop.nanoTime() + timeout.toNanos(), () -> {
+                        if (flow.connector != p) return;
+                        flow.connector = null;
+                        flow.conn.abort(loop.nanoTime());
+                        p.fail(new SocketTimeoutException("connect to " + remote + " timed out after " + timeout));
+                    });
+                }
+                flow.serveConnector();
+            } catch (IOException | RuntimeException e) {
+                flow.connector = null;
+                p.fail(e);
+            } finally {
+                armTimer();
             }
-        } finally {
-            if (t != null) t.cancel();
-        }
-        TcpError err = call(() -> flow.conn.state() == TcpConnection.State.CLOSED ? flow.conn.error() : null);
-        if (timedOut[0] && (err == TcpError.ABORTED || err == null) && flow.conn.state() == TcpConnection.State.CLOSED) {
-            throw new SocketTimeoutException("connect to " + remote + " timed out after " + timeout);
-        }
-        if (err != null) throw failure(err, remote.toString());
+        });
+        p.await(() -> {
+            flow.connector = null;
+            if (flow.conn != null) flow.conn.abort(loop.nanoTime());
+        });
         return flow;
     }
 
@@ -327,35 +358,54 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
 
     private final class TcpListener implements Listener {
         private final TcpListenSocket socket;
-        private final Signal signal = new Signal();
         private final Endpoint local;
+        /** Threads waiting in accept(), oldest first (loop-owned). */
+        private final ArrayDeque<Pending<TcpFlow>> acceptors = new ArrayDeque<>();
+        private boolean handOverQueued;
         private volatile boolean open = true;
 
         TcpListener(TcpListenSocket socket) {
             this.socket = socket;
             this.local = new Endpoint(new Ipv4Address(ip.address()), socket.port());
-            socket.onAcceptable(signal::bump);
+            // Called while the engine handles a segment: hand connections over in a task of its own.
+            socket.onAcceptable(() -> {
+                if (!acceptors.isEmpty() && !handOverQueued) {
+                    handOverQueued = true;
+                    loop.execute(this::handOver);
+                }
+            });
         }
 
         @Override public Flow accept() throws IOException {
-            while (true) {
-                long seen = signal.gen();
-                TcpFlow f = call(() -> {
-                    if (socket.isClosed()) throw new ClosedChannelException();
-                    TcpConnection c = socket.accept();
-                    if (c == null) return null;
-                    TcpFlow flow = new TcpFlow();
-                    flow.conn = c;
-                    // Flow.write hands over whole messages, so Nagle only adds latency: with a
-                    // peer that delays its ACK, the tail of a response just over one MSS waited
-                    // 40 ms (seen by bench/http and bench/spt). The unix target sets TCP_NODELAY
-                    // for the same reason; Go does so on every connection.
-                    c.noDelay(true);
-                    c.handler(flow);
-                    return flow;
-                });
-                if (f != null) return f;
-                signal.awaitChange(seen);
+            Pending<TcpFlow> p = new Pending<>();
+            loop.execute(() -> {
+                acceptors.add(p);
+                handOver();
+            });
+            return p.await(() -> acceptors.remove(p));
+        }
+
+        /** Loop side: gives each waiting thread the next established connection, in order. */
+        private void handOver() {
+            handOverQueued = false;
+            Pending<TcpFlow> p;
+            while ((p = acceptors.peek()) != null) {
+                if (socket.isClosed()) {
+                    acceptors.poll().fail(new ClosedChannelException());
+                    continue;
+                }
+                TcpConnection c = socket.accept();
+                if (c == null) return;
+                acceptors.poll();
+                TcpFlow flow = new TcpFlow();
+                flow.conn = c;
+                // Flow.write hands over whole messages, so Nagle only adds latency: with a
+                // peer that delays its ACK, the tail of a response just over one MSS waited
+                // 40 ms (seen by bench/http and bench/spt). The unix target sets TCP_NODELAY
+                // for the same reason; Go does so on every connection.
+                c.noDelay(true);
+                c.handler(flow);
+                p.complete(flow);
             }
         }
 
@@ -364,8 +414,10 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         @Override public void close() {
             if (!open) return;
             open = false;
-            run(() -> socket.close(loop.nanoTime()));
-            signal.bump();
+            run(() -> {
+                socket.close(loop.nanoTime());
+                handOver(); // waiting accept() calls fail: the listener is closed
+            });
         }
 
         @Override public boolean isOpen() { return open; }
@@ -373,14 +425,55 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
 
     private final class TcpFlow implements Flow, TcpConnection.Handler {
         volatile TcpConnection conn;
-        final Signal signal = new Signal();
         private volatile Duration readTimeout;
         private volatile boolean closed;
 
-        @Override public void established(TcpConnection c) { signal.bump(); }
-        @Override public void readable(TcpConnection c) { signal.bump(); }
-        @Override public void writable(TcpConnection c) { signal.bump(); }
-        @Override public void closed(TcpConnection c) { signal.bump(); }
+        // Loop-owned: the thread waiting in connect() for the handshake; the one waiting in read()
+        // for data and its buffer; the one waiting in write() for room and its data; whether a
+        // task to serve them is queued.
+        private Pending<Void> connector;
+        private Pending<Integer> reader;
+        private ByteBuffer readInto;
+        private Pending<Void> writer;
+        private ByteBuffer writeFrom;
+        private boolean serveQueued;
+
+        @Override public void established(TcpConnection c) { serveLater(); }
+        @Override public void readable(TcpConnection c) { serveLater(); }
+        @Override public void writable(TcpConnection c) { serveLater(); }
+        @Override public void closed(TcpConnection c) { serveLater(); }
+
+        /**
+         * The engine calls the handler while it handles a segment or a timer: serve the waiting
+         * threads in a task of its own, after that (and after the rest of the batch of frames, so
+         * one read may take several segments).
+         */
+        private void serveLater() {
+            if ((connector != null || reader != null || writer != null) && !serveQueued) {
+                serveQueued = true;
+                loop.execute(this::serve);
+            }
+        }
+
+        private void serve() {
+            serveQueued = false;
+            serveConnector();
+            serveReader();
+            serveWriter();
+            armTimer();
+        }
+
+        /** Loop side: the waiting connect() returns once the handshake is over, or fails. */
+        private void serveConnector() {
+            Pending<Void> p = connector;
+            if (p == null) return;
+            TcpConnection.State st = conn.state();
+            if (st == TcpConnection.State.SYN_SENT || st == TcpConnection.State.SYN_RECEIVED) return;
+            connector = null;
+            TcpError err = st == TcpConnection.State.CLOSED ? conn.error() : null;
+            if (err != null) p.fail(failure(err, remoteAddress().toString()));
+            else p.complete(null);
+        }
 
         private void ensureOpen() throws IOException {
             if (closed) throw new ClosedChannelException();
@@ -389,42 +482,101 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         @Override public int read(ByteBuffer dst) throws IOException {
             ensureOpen();
             if (!dst.hasRemaining()) return 0;
-            boolean[] timedOut = {false};
-            EventLoop.Timer t = null;
-            try {
-                while (true) {
-                    long seen = signal.gen();
-                    int n = call(() -> {
-                        int r = conn.read(loop.nanoTime(), dst);
-                        if (r == 0 && conn.state() == TcpConnection.State.CLOSED && conn.error() != null) {
-                            throw lost(conn.error(), remoteAddress().toString());
-                        }
-                        return r;
-                    });
-                    if (n != 0) return n;
-                    if (timedOut[0]) throw new SocketTimeoutException("read timed out after " + readTimeout);
-                    if (t == null) t = deadline(readTimeout, timedOut, signal);
-                    signal.awaitChange(seen);
+            if (loop.inLoop()) throw new IllegalStateException("Flow.read would block the network stack's loop thread");
+            Duration timeout = readTimeout;
+            Pending<Integer> p = new Pending<>();
+            loop.execute(() -> {
+                try {
+                    int n = readNow(dst);
+                    if (n != 0) {
+                        p.complete(n);
+                        return;
+                    }
+                    reader = p;
+                    readInto = dst;
+                    if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
+                        p.deadline = loop.schedule(loop.nanoTime() + timeout.toNanos(), () -> {
+                            if (reader != p) return;
+                            reader = null;
+                            readInto = null;
+                            p.fail(new SocketTimeoutException("read timed out after " + timeout));
+                        });
+                    }
+                } catch (IOException | RuntimeException e) {
+                    p.fail(e);
+                } finally {
+                    armTimer();
                 }
-            } finally {
-                if (t != null) t.cancel();
+            });
+            return p.await(() -> {
+                reader = null;
+                readInto = null;
+            });
+        }
+
+        /** Loop side: moves what is readable into {@code dst}: the count, 0 if none yet, -1 at end. */
+        private int readNow(ByteBuffer dst) throws IOException {
+            int r = conn.read(loop.nanoTime(), dst);
+            if (r == 0 && conn.state() == TcpConnection.State.CLOSED && conn.error() != null) {
+                throw lost(conn.error(), remoteAddress().toString());
+            }
+            return r;
+        }
+
+        private void serveReader() {
+            Pending<Integer> p = reader;
+            if (p == null) return;
+            try {
+                int n = readNow(readInto);
+                if (n == 0) return;
+                reader = null;
+                readInto = null;
+                p.complete(n);
+            } catch (IOException | RuntimeException e) {
+                reader = null;
+                readInto = null;
+                p.fail(e);
             }
         }
 
         @Override public void write(ByteBuffer src) throws IOException {
             ensureOpen();
-            while (src.hasRemaining()) {
-                long seen = signal.gen();
-                int n = call(() -> {
-                    int r = conn.write(loop.nanoTime(), src);
+            if (!src.hasRemaining()) return;
+            if (loop.inLoop()) throw new IllegalStateException("Flow.write would block the network stack's loop thread");
+            Pending<Void> p = new Pending<>();
+            loop.execute(() -> {
+                writer = p;
+                writeFrom = src;
+                serveWriter();
+                armTimer();
+            });
+            p.await(() -> {
+                writer = null;
+                writeFrom = null;
+            });
+        }
+
+        /** Loop side: queues what fits of the waiting writer's data; done when all of it is queued. */
+        private void serveWriter() {
+            Pending<Void> p = writer;
+            if (p == null) return;
+            try {
+                while (writeFrom.hasRemaining()) {
+                    int r = conn.write(loop.nanoTime(), writeFrom);
                     if (r < 0) {
                         TcpError e = conn.error();
                         throw e != null ? lost(e, remoteAddress().toString())
                                 : new SocketException("cannot write to " + remoteAddress() + ": output is shut down or the connection closed");
                     }
-                    return r;
-                });
-                if (n == 0) signal.awaitChange(seen);
+                    if (r == 0) return; // the send buffer is full: writable() brings us back
+                }
+                writer = null;
+                writeFrom = null;
+                p.complete(null);
+            } catch (IOException | RuntimeException e) {
+                writer = null;
+                writeFrom = null;
+                p.fail(e);
             }
         }
 
@@ -442,21 +594,41 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             ensureOpen();
             call(() -> {
                 conn.shutdownInput(loop.nanoTime());
+                serveReader(); // a thread waiting in read() now sees end of stream
                 return null;
             });
-            signal.bump(); // a reader blocked in read() now sees end of stream
         }
 
         @Override public void close() {
             if (closed) return;
             closed = true;
-            run(() -> conn.close(loop.nanoTime()));
+            run(() -> {
+                conn.close(loop.nanoTime());
+                closeWaiters();
+            });
         }
 
         @Override public void abort() {
             if (closed) return;
             closed = true;
-            run(() -> conn.abort(loop.nanoTime()));
+            run(() -> {
+                conn.abort(loop.nanoTime());
+                closeWaiters();
+            });
+        }
+
+        /** Loop side: threads still waiting in read() or write() of a flow another thread closed. */
+        private void closeWaiters() {
+            if (reader != null) {
+                reader.fail(new AsynchronousCloseException());
+                reader = null;
+                readInto = null;
+            }
+            if (writer != null) {
+                writer.fail(new AsynchronousCloseException());
+                writer = null;
+                writeFrom = null;
+            }
         }
 
         @Override public Endpoint localAddress() {

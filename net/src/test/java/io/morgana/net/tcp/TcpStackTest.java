@@ -20,6 +20,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -122,6 +123,112 @@ class TcpStackTest {
             net.linkB.close();
             Throwable timeout = drive(net, 60 * S, () -> net.a.tcp().connect(B7, Duration.ofSeconds(3)));
             assertInstanceOf(SocketTimeoutException.class, timeout, String.valueOf(timeout));
+        }
+    }
+
+    @Test void closeFromAnotherThreadEndsABlockedRead() throws Exception {
+        try (StackPair net = new StackPair(19, Faults.NONE, 2_000_000)) {
+            Listener l = net.b.tcp().listen(7);
+            AtomicReference<Object> serverRead = new AtomicReference<>();
+            Thread server = Thread.ofVirtual().start(() -> {
+                try {
+                    Flow f = l.accept();
+                    Thread reader = Thread.ofVirtual().start(() -> {
+                        try {
+                            serverRead.set(f.read(ByteBuffer.allocate(10)));
+                        } catch (Throwable e) {
+                            serverRead.set(e);
+                        }
+                    });
+                    while (reader.getState() != Thread.State.WAITING) Thread.sleep(1);
+                    f.close();
+                    reader.join();
+                } catch (Throwable e) {
+                    serverRead.compareAndSet(null, e);
+                }
+            });
+            Throwable f = drive(net, 60 * S, () -> {
+                try (Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5))) {
+                    while (server.isAlive()) Thread.sleep(1);
+                }
+            });
+            if (f != null) throw new AssertionError(f);
+            assertInstanceOf(AsynchronousCloseException.class, serverRead.get(), "as a SocketChannel's read does");
+        }
+    }
+
+    @Test void anInterruptedReadLosesNoDataAndTheFlowGoesOn() throws Exception {
+        try (StackPair net = new StackPair(23, Faults.NONE, 2_000_000)) {
+            Listener l = net.b.tcp().listen(7);
+            AtomicReference<Throwable> interrupted = new AtomicReference<>();
+            AtomicReference<String> after = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (Flow f = l.accept()) {
+                    Thread reader = Thread.ofVirtual().start(() -> {
+                        try {
+                            f.read(ByteBuffer.allocate(10));
+                        } catch (Throwable e) {
+                            interrupted.set(e);
+                            stillInterrupted.set(Thread.currentThread().isInterrupted());
+                        }
+                    });
+                    while (reader.getState() != Thread.State.WAITING) Thread.sleep(1);
+                    reader.interrupt();
+                    reader.join();
+                    f.write(new byte[] {'g', 'o'}); // now the client sends
+                    ByteBuffer b = ByteBuffer.allocate(10);
+                    while (b.position() < 5 && f.read(b) > 0) { }
+                    after.set(new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (Throwable e) {
+                    interrupted.compareAndSet(null, e);
+                }
+            });
+            Throwable f = drive(net, 60 * S, () -> {
+                try (Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5))) {
+                    assertEquals(2, flow.read(ByteBuffer.allocate(2)));
+                    flow.write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    while (server.isAlive()) Thread.sleep(1);
+                }
+            });
+            if (f != null) throw new AssertionError(f);
+            assertInstanceOf(java.io.InterruptedIOException.class, interrupted.get());
+            assertTrue(stillInterrupted.get(), "the interrupt status stays set");
+            assertEquals("hello", after.get(), "the read after the interrupted one gets every byte");
+        }
+    }
+
+    @Test void waitingAcceptsGetConnectionsInTurnAndFailWhenTheListenerCloses() throws Exception {
+        try (StackPair net = new StackPair(29, Faults.NONE, 2_000_000)) {
+            Listener l = net.b.tcp().listen(7);
+            java.util.List<Object> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Thread[] acceptors = new Thread[3];
+            for (int i = 0; i < acceptors.length; i++) {
+                acceptors[i] = Thread.ofVirtual().start(() -> {
+                    try {
+                        Flow f = l.accept();
+                        got.add(f.remoteAddress().port());
+                        f.close();
+                    } catch (Throwable e) {
+                        got.add(e);
+                    }
+                });
+                while (acceptors[i].getState() != Thread.State.WAITING) Thread.sleep(1);
+            }
+            Throwable f = drive(net, 60 * S, () -> {
+                for (int i = 0; i < 2; i++) {
+                    try (Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5))) {
+                        assertEquals(-1, flow.read(ByteBuffer.allocate(1)), "the acceptor closed it");
+                    }
+                }
+                l.close();
+                for (Thread t : acceptors) t.join();
+            });
+            if (f != null) throw new AssertionError(f);
+            assertEquals(3, got.size(), String.valueOf(got));
+            assertInstanceOf(Integer.class, got.get(0));
+            assertInstanceOf(Integer.class, got.get(1));
+            assertInstanceOf(java.nio.channels.ClosedChannelException.class, got.get(2), "the third waits until the listener closes");
         }
     }
 
