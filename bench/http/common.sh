@@ -39,7 +39,7 @@ CP="$CP:targets/unix/target/classes:targets/tap/target/classes:examples/website/
 [ -s "$work/deps.txt" ] && CP="$CP:$(tr ':' '\n' < "$work/deps.txt" | grep -v '/io/morgana/' | tr '\n' ':')"
 . bin/jdk.sh
 morgana_find_jdk >/dev/null
-JAVA="$JAVA_HOME/bin/java -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED -cp $CP"
+JAVA="$JAVA_HOME/bin/java -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED ${MORGANA_JAVA_OPTS-} -cp $CP"
 
 # nginx_conf ADDRESS:PORT: one worker, no access log, sendfile, unlimited keep-alive requests.
 nginx_conf() {
