@@ -42,6 +42,12 @@
  *   <li>Bounds: connections (16384), per-connection send and receive buffers (1 MiB each by
  *       default, growing on demand), all buffers together (256 MiB), 32 out-of-order ranges,
  *       64 scoreboard ranges; memory shortage drops a segment (counted), never throws.</li>
+ *   <li>The blocking API: a read, write, accept or connect that must wait is posted to the loop
+ *       once and stays there until it can be answered (data, room, a connection, the handshake)
+ *       or its timeout passes; the waiting thread is woken once. It gives way (yields) for up to
+ *       10 µs before it parks, on a loop that spins. Closing a flow from another thread ends its
+ *       blocked read or write ({@code AsynchronousCloseException}); an interrupted read still
+ *       returns what the loop had already given it, so no data is lost.</li>
  * </ul>
  * Not implemented: urgent data (ignored, delivered inline), ECN, D-SACK, TCP Fast Open, MD5/AO.
  */
