@@ -496,10 +496,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                     readInto = dst;
                     if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
                         p.deadline = loop.schedule(loop.nanoTime() + timeout.toNanos(), () -> {
-                            if (reader != p) return;
-                            reader = null;
-                            readInto = null;
-                            p.fail(new SocketTimeoutException("read timed out after " + timeout));
+                            if (reader == p) takeReader().fail(new SocketTimeoutException("read timed out after " + timeout));
                         });
                     }
                 } catch (IOException | RuntimeException e) {
@@ -508,10 +505,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                     armTimer();
                 }
             });
-            return p.await(() -> {
-                reader = null;
-                readInto = null;
-            });
+            return p.await(this::takeReader);
         }
 
         /** Loop side: moves what is readable into {@code dst}: the count, 0 if none yet, -1 at end. */
@@ -528,15 +522,26 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             if (p == null) return;
             try {
                 int n = readNow(readInto);
-                if (n == 0) return;
-                reader = null;
-                readInto = null;
-                p.complete(n);
+                if (n != 0) takeReader().complete(n);
             } catch (IOException | RuntimeException e) {
-                reader = null;
-                readInto = null;
-                p.fail(e);
+                takeReader().fail(e);
             }
+        }
+
+        /** Loop side: the waiting reader, no longer waiting here. */
+        private Pending<Integer> takeReader() {
+            Pending<Integer> p = reader;
+            reader = null;
+            readInto = null;
+            return p;
+        }
+
+        /** Loop side: the waiting writer, no longer waiting here. */
+        private Pending<Void> takeWriter() {
+            Pending<Void> p = writer;
+            writer = null;
+            writeFrom = null;
+            return p;
         }
 
         @Override public void write(ByteBuffer src) throws IOException {
@@ -550,10 +555,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                 serveWriter();
                 armTimer();
             });
-            p.await(() -> {
-                writer = null;
-                writeFrom = null;
-            });
+            p.await(this::takeWriter);
         }
 
         /** Loop side: queues what fits of the waiting writer's data; done when all of it is queued. */
@@ -570,13 +572,9 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                     }
                     if (r == 0) return; // the send buffer is full: writable() brings us back
                 }
-                writer = null;
-                writeFrom = null;
-                p.complete(null);
+                takeWriter().complete(null);
             } catch (IOException | RuntimeException e) {
-                writer = null;
-                writeFrom = null;
-                p.fail(e);
+                takeWriter().fail(e);
             }
         }
 
@@ -619,16 +617,8 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
 
         /** Loop side: threads still waiting in read() or write() of a flow another thread closed. */
         private void closeWaiters() {
-            if (reader != null) {
-                reader.fail(new AsynchronousCloseException());
-                reader = null;
-                readInto = null;
-            }
-            if (writer != null) {
-                writer.fail(new AsynchronousCloseException());
-                writer = null;
-                writeFrom = null;
-            }
+            if (reader != null) takeReader().fail(new AsynchronousCloseException());
+            if (writer != null) takeWriter().fail(new AsynchronousCloseException());
         }
 
         @Override public Endpoint localAddress() {

@@ -127,12 +127,16 @@ class TcpStackTest {
     }
 
     @Test void closeFromAnotherThreadEndsABlockedRead() throws Exception {
-        try (StackPair net = new StackPair(19, Faults.NONE, 2_000_000)) {
+        assertInstanceOf(AsynchronousCloseException.class, whatABlockedReadGets(19, Flow::close), "as a SocketChannel's read does");
+    }
+
+    /** The server accepts, a second thread blocks in read, the server then does {@code then} to the flow: what the read returned or threw. */
+    private static Object whatABlockedReadGets(long seed, FlowAction then) throws Exception {
+        try (StackPair net = new StackPair(seed, Faults.NONE, 2_000_000)) {
             Listener l = net.b.tcp().listen(7);
             AtomicReference<Object> serverRead = new AtomicReference<>();
             Thread server = Thread.ofVirtual().start(() -> {
-                try {
-                    Flow f = l.accept();
+                try (Flow f = l.accept()) {
                     Thread reader = Thread.ofVirtual().start(() -> {
                         try {
                             serverRead.set(f.read(ByteBuffer.allocate(10)));
@@ -141,7 +145,7 @@ class TcpStackTest {
                         }
                     });
                     while (reader.getState() != Thread.State.WAITING) Thread.sleep(1);
-                    f.close();
+                    then.apply(f);
                     reader.join();
                 } catch (Throwable e) {
                     serverRead.compareAndSet(null, e);
@@ -153,8 +157,13 @@ class TcpStackTest {
                 }
             });
             if (f != null) throw new AssertionError(f);
-            assertInstanceOf(AsynchronousCloseException.class, serverRead.get(), "as a SocketChannel's read does");
+            return serverRead.get();
         }
+    }
+
+    @FunctionalInterface
+    interface FlowAction {
+        void apply(Flow f) throws Exception;
     }
 
     @Test void anInterruptedReadLosesNoDataAndTheFlowGoesOn() throws Exception {
@@ -233,33 +242,7 @@ class TcpStackTest {
     }
 
     @Test void shutdownInputFromAnotherThreadEndsABlockedRead() throws Exception {
-        try (StackPair net = new StackPair(17, Faults.NONE, 2_000_000)) {
-            Listener l = net.b.tcp().listen(7);
-            AtomicReference<Object> serverRead = new AtomicReference<>();
-            Thread server = Thread.ofVirtual().start(() -> {
-                try (Flow f = l.accept()) {
-                    Thread reader = Thread.ofVirtual().start(() -> {
-                        try {
-                            serverRead.set(f.read(ByteBuffer.allocate(10)));
-                        } catch (Throwable e) {
-                            serverRead.set(e);
-                        }
-                    });
-                    while (reader.getState() != Thread.State.WAITING) Thread.sleep(1);
-                    f.shutdownInput();
-                    reader.join();
-                } catch (Throwable e) {
-                    serverRead.compareAndSet(null, e);
-                }
-            });
-            Throwable f = drive(net, 60 * S, () -> {
-                try (Flow flow = net.a.tcp().connect(B7, Duration.ofSeconds(5))) {
-                    while (server.isAlive()) Thread.sleep(1);
-                }
-            });
-            if (f != null) throw new AssertionError(f);
-            assertEquals(-1, serverRead.get(), "a read blocked when input was shut down returns end of stream");
-        }
+        assertEquals(-1, whatABlockedReadGets(17, Flow::shutdownInput), "a read blocked when input was shut down returns end of stream");
     }
 
     @Test void readTimeoutLeavesTheFlowUsableAndAbortResetsThePeer() throws Exception {
