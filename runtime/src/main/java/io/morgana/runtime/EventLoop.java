@@ -21,12 +21,6 @@ public interface EventLoop extends Executor {
     /** Whether the caller is the loop thread. */
     boolean inLoop();
 
-    /**
-     * How long this loop keeps looking for work after a round before it parks (0: it parks at once).
-     * Threads that wait for its answers may look as long before they park themselves.
-     */
-    default long spinNanos() { return 0; }
-
     /** A scheduled task; cancelling a task that already ran does nothing. */
     interface Timer {
         void cancel();

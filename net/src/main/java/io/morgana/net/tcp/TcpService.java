@@ -41,17 +41,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("tcp");
-    /**
-     * The most a thread waiting for the loop gives way before it parks, on a loop that spins itself
-     * ({@link EventLoop#spinNanos}); none on one that does not. 5, 10 and 20 µs did alike (bench/http).
-     */
-    static final long MAX_WAIT_SPIN_NANOS = 10_000;
 
     private final EventLoop loop;
     private final Ipv4Service ip;
     private final TcpEngine engine;
-    /** How long a thread waiting for the loop's answer gives way before it parks ({@link Pending}). */
-    private final long waitSpin;
     private final byte[] rx = new byte[65536];
     private EventLoop.Timer timer;
     private long timerAt = Long.MAX_VALUE;
@@ -75,7 +68,6 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
     public TcpService(EventLoop loop, Ipv4Service ip, Random random, TcpConfig config, Counters counters) {
         this.loop = loop;
         this.ip = ip;
-        this.waitSpin = Math.min(loop.spinNanos(), MAX_WAIT_SPIN_NANOS);
         this.engine = new TcpEngine(config, random, new TcpEngine.Output() {
             @Override public void send(int src, int dst, byte[] seg, int off, int len) { output(src, dst, seg, off, len, -1); }
 
@@ -199,11 +191,10 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
      * state took two trips to the loop and two wake-ups per wait: single-connection HTTP and the
      * connection rate were both slower.)
      *
-     * <p>The waiting thread first gives way ({@link Thread#yield}) for up to {@link #waitSpin}, then
-     * parks: the loop often answers within microseconds (a write, a read of data already there), and
-     * waking a parked virtual thread costs more than that. A virtual thread that yields lets the other
-     * virtual threads ready to run have its carrier, so under many connections the spin costs no
-     * work; with one connection it saved about a quarter of the CPU per request.
+     * <p>The thread parks at once. Yielding for up to 10 µs first, in case the loop answers within
+     * microseconds, made one connection faster on a stock JVM but cost the sealed {@code spt}
+     * appliance (C1 only) a fifth of its rate under ten connections, even with one thread yielding
+     * at a time (bench/http/README.md).
      */
     private final class Pending<T> {
         private final Thread waiter = Thread.currentThread();
@@ -238,10 +229,6 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
          * be withdrawn ({@code null}: a call already queued) is left to run, unwaited for.
          */
         T await(Runnable withdraw) throws IOException {
-            if (waitSpin > 0) {
-                long end = System.nanoTime() + waitSpin;
-                while (!done && System.nanoTime() - end < 0) Thread.yield();
-            }
             while (!done) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {

@@ -44,10 +44,9 @@
  *       64 scoreboard ranges; memory shortage drops a segment (counted), never throws.</li>
  *   <li>The blocking API: a read, write, accept or connect that must wait is posted to the loop
  *       once and stays there until it can be answered (data, room, a connection, the handshake)
- *       or its timeout passes; the waiting thread is woken once. It gives way (yields) for up to
- *       10 µs before it parks, on a loop that spins. Closing a flow from another thread ends its
- *       blocked read or write ({@code AsynchronousCloseException}); an interrupted read still
- *       returns what the loop had already given it, so no data is lost.</li>
+ *       or its timeout passes; the waiting thread is woken once. Closing a flow from another
+ *       thread ends its blocked read or write ({@code AsynchronousCloseException}); an
+ *       interrupted read still returns what the loop had already given it, so no data is lost.</li>
  * </ul>
  * Not implemented: urgent data (ignored, delivered inline), ECN, D-SACK, TCP Fast Open, MD5/AO.
  */

@@ -71,8 +71,6 @@ public final class ThreadLoop implements EventLoop, AutoCloseable {
 
     @Override public boolean inLoop() { return Thread.currentThread() == thread; }
 
-    @Override public long spinNanos() { return spinNanos; }
-
     /** The loop's thread (for diagnostics). */
     public Thread thread() { return thread; }
 
