@@ -245,6 +245,29 @@ class TcpStackTest {
         assertEquals(-1, whatABlockedReadGets(17, Flow::shutdownInput), "a read blocked when input was shut down returns end of stream");
     }
 
+    @Test void aBlockingCallOnTheLoopThreadIsRefusedNotHung() throws Exception {
+        try (StackPair net = new StackPair(31, Faults.NONE, 2_000_000)) {
+            Listener l = net.b.tcp().listen(7);
+            AtomicReference<Flow> accepted = new AtomicReference<>();
+            Thread server = Thread.ofVirtual().start(() -> {
+                try {
+                    accepted.set(l.accept());
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Throwable f = drive(net, 60 * S, () -> {
+                net.a.tcp().connect(B7, Duration.ofSeconds(5));
+                server.join();
+            });
+            if (f != null) throw new AssertionError(f);
+            // This test's thread runs the (virtual) loop: a read or write here would wait for itself.
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> accepted.get().read(ByteBuffer.allocate(1)));
+            assertTrue(e.getMessage().contains("loop thread"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> accepted.get().write(ByteBuffer.allocate(1)));
+        }
+    }
+
     @Test void readTimeoutLeavesTheFlowUsableAndAbortResetsThePeer() throws Exception {
         try (StackPair net = new StackPair(13, Faults.NONE, 2_000_000)) {
             AtomicReference<Throwable> serverSaw = new AtomicReference<>();
