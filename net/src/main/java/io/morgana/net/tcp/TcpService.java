@@ -29,6 +29,7 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -165,6 +166,18 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             }
         });
         return p.await(null);
+    }
+
+    /**
+     * Runs {@code task} on the loop after the current one (from the loop thread, inside the
+     * engine's callbacks); nothing if the loop has closed, since the stack is going away.
+     */
+    private void later(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "the network stack's loop is closed; a waiting call is not answered");
+        }
     }
 
     private void run(Runnable task) {
@@ -358,7 +371,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             socket.onAcceptable(() -> {
                 if (!acceptors.isEmpty() && !handOverQueued) {
                     handOverQueued = true;
-                    loop.execute(this::handOver);
+                    later(this::handOver);
                 }
             });
         }
@@ -438,7 +451,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         private void serveLater() {
             if ((connector != null || reader != null || writer != null) && !serveQueued) {
                 serveQueued = true;
-                loop.execute(this::serve);
+                later(this::serve);
             }
         }
 
