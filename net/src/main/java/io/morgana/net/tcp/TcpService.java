@@ -487,6 +487,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             Pending<Integer> p = new Pending<>();
             loop.execute(() -> {
                 try {
+                    if (reader != null) throw new IllegalStateException("another thread is already reading from " + this + " (one reader at a time)");
                     int n = readNow(dst);
                     if (n != 0) {
                         p.complete(n);
@@ -505,7 +506,9 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
                     armTimer();
                 }
             });
-            return p.await(this::takeReader);
+            return p.await(() -> {
+                if (reader == p) takeReader();
+            });
         }
 
         /** Loop side: moves what is readable into {@code dst}: the count, 0 if none yet, -1 at end. */
@@ -550,12 +553,18 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             if (loop.inLoop()) throw new IllegalStateException("Flow.write would block the network stack's loop thread");
             Pending<Void> p = new Pending<>();
             loop.execute(() -> {
+                if (writer != null) {
+                    p.fail(new IllegalStateException("another thread is already writing to " + this + " (one writer at a time)"));
+                    return;
+                }
                 writer = p;
                 writeFrom = src;
                 serveWriter();
                 armTimer();
             });
-            p.await(this::takeWriter);
+            p.await(() -> {
+                if (writer == p) takeWriter();
+            });
         }
 
         /** Loop side: queues what fits of the waiting writer's data; done when all of it is queued. */

@@ -166,6 +166,22 @@ class TcpStackTest {
         void apply(Flow f) throws Exception;
     }
 
+    @Test void aSecondConcurrentReaderIsRefusedAndTheFirstStillGetsTheData() throws Exception {
+        AtomicReference<Object> second = new AtomicReference<>();
+        Object first = whatABlockedReadGets(37, f -> {
+            try {
+                f.read(ByteBuffer.allocate(10));
+                second.set("returned");
+            } catch (IllegalStateException e) {
+                second.set(e);
+            }
+            f.shutdownInput();
+        });
+        assertInstanceOf(IllegalStateException.class, second.get(), String.valueOf(second.get()));
+        assertTrue(((Exception) second.get()).getMessage().contains("one reader at a time"), String.valueOf(second.get()));
+        assertEquals(-1, first, "the first reader was not orphaned: it sees the end of stream");
+    }
+
     @Test void anInterruptedReadLosesNoDataAndTheFlowGoesOn() throws Exception {
         try (StackPair net = new StackPair(23, Faults.NONE, 2_000_000)) {
             Listener l = net.b.tcp().listen(7);
