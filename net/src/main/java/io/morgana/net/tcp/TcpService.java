@@ -156,16 +156,25 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             }
         }
         Pending<T> p = new Pending<>();
+        return ask(p, () -> p.complete(task.get()), null);
+    }
+
+    /**
+     * Posts {@code start} to the loop, which answers {@code p} there and then or keeps it to answer
+     * later, and waits for the answer; what {@code start} throws is the answer. For
+     * {@code withdraw} see {@link Pending#await}.
+     */
+    private <T> T ask(Pending<T> p, IoRunnable start, Runnable withdraw) throws IOException {
         loop.execute(() -> {
             try {
-                p.complete(task.get());
+                start.run();
             } catch (Throwable t) {
                 p.fail(t);
             } finally {
                 armTimer();
             }
         });
-        return p.await(null);
+        return p.await(withdraw);
     }
 
     /**
@@ -194,6 +203,11 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
     @FunctionalInterface
     private interface IoSupplier<T> {
         T get() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface IoRunnable {
+        void run() throws IOException;
     }
 
     /**
@@ -227,6 +241,15 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         void fail(Throwable e) {
             error = e;
             finish();
+        }
+
+        /**
+         * Loop side: runs {@code expire} {@code timeout} from now on the loop's clock unless the
+         * request is answered first; nothing for a null, zero or negative timeout.
+         */
+        void expireAfter(Duration timeout, Runnable expire) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) return;
+            deadline = loop.schedule(loop.nanoTime() + timeout.toNanos(), expire);
         }
 
         private void finish() {
@@ -306,30 +329,20 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         }
         TcpFlow flow = new TcpFlow();
         Pending<Void> p = new Pending<>();
-        loop.execute(() -> {
-            try {
-                int src = ip.address();
-                if (src == 0) throw new NoRouteToHostException("no IPv4 address configured yet (DHCP pending?); cannot reach " + remote);
-                flow.connector = p;
-                flow.conn = engine.connect(loop.nanoTime(), src, dst.bits(), remote.port(), flow);
-                flow.conn.noDelay(true); // see accept()
-                if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
-                    p.deadline = loop.schedule(loop.nanoTime() + timeout.toNanos(), () -> {
-                        if (flow.connector != p) return;
-                        flow.connector = null;
-                        flow.conn.abort(loop.nanoTime());
-                        p.fail(new SocketTimeoutException("connect to " + remote + " timed out after " + timeout));
-                    });
-                }
-                flow.serveConnector();
-            } catch (IOException | RuntimeException e) {
+        ask(p, () -> {
+            int src = ip.address();
+            if (src == 0) throw new NoRouteToHostException("no IPv4 address configured yet (DHCP pending?); cannot reach " + remote);
+            flow.conn = engine.connect(loop.nanoTime(), src, dst.bits(), remote.port(), flow);
+            flow.conn.noDelay(true); // see accept()
+            flow.connector = p;
+            p.expireAfter(timeout, () -> {
+                if (flow.connector != p) return;
                 flow.connector = null;
-                p.fail(e);
-            } finally {
-                armTimer();
-            }
-        });
-        p.await(() -> {
+                flow.conn.abort(loop.nanoTime());
+                p.fail(new SocketTimeoutException("connect to " + remote + " timed out after " + timeout));
+            });
+            flow.serveConnector(); // a connection refused at once has closed already
+        }, () -> {
             flow.connector = null;
             if (flow.conn != null) flow.conn.abort(loop.nanoTime());
         });
@@ -378,11 +391,10 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
 
         @Override public Flow accept() throws IOException {
             Pending<TcpFlow> p = new Pending<>();
-            loop.execute(() -> {
+            return ask(p, () -> {
                 acceptors.add(p);
                 handOver();
-            });
-            return p.await(() -> acceptors.remove(p));
+            }, () -> acceptors.remove(p));
         }
 
         /** Loop side: gives each waiting thread the next established connection, in order. */
@@ -485,28 +497,19 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             if (loop.inLoop()) throw new IllegalStateException("Flow.read would block the network stack's loop thread");
             Duration timeout = readTimeout;
             Pending<Integer> p = new Pending<>();
-            loop.execute(() -> {
-                try {
-                    if (reader != null) throw new IllegalStateException("another thread is already reading from " + this + " (one reader at a time)");
-                    int n = readNow(dst);
-                    if (n != 0) {
-                        p.complete(n);
-                        return;
-                    }
-                    reader = p;
-                    readInto = dst;
-                    if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
-                        p.deadline = loop.schedule(loop.nanoTime() + timeout.toNanos(), () -> {
-                            if (reader == p) takeReader().fail(new SocketTimeoutException("read timed out after " + timeout));
-                        });
-                    }
-                } catch (IOException | RuntimeException e) {
-                    p.fail(e);
-                } finally {
-                    armTimer();
+            return ask(p, () -> {
+                if (reader != null) throw new IllegalStateException("another thread is already reading from " + this + " (one reader at a time)");
+                int n = readNow(dst);
+                if (n != 0) {
+                    p.complete(n);
+                    return;
                 }
-            });
-            return p.await(() -> {
+                reader = p;
+                readInto = dst;
+                p.expireAfter(timeout, () -> {
+                    if (reader == p) takeReader().fail(new SocketTimeoutException("read timed out after " + timeout));
+                });
+            }, () -> {
                 if (reader == p) takeReader();
             });
         }
@@ -552,17 +555,12 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             if (!src.hasRemaining()) return;
             if (loop.inLoop()) throw new IllegalStateException("Flow.write would block the network stack's loop thread");
             Pending<Void> p = new Pending<>();
-            loop.execute(() -> {
-                if (writer != null) {
-                    p.fail(new IllegalStateException("another thread is already writing to " + this + " (one writer at a time)"));
-                    return;
-                }
+            ask(p, () -> {
+                if (writer != null) throw new IllegalStateException("another thread is already writing to " + this + " (one writer at a time)");
                 writer = p;
                 writeFrom = src;
                 serveWriter();
-                armTimer();
-            });
-            p.await(() -> {
+            }, () -> {
                 if (writer == p) takeWriter();
             });
         }
