@@ -53,9 +53,9 @@ final class Seccomp {
      * nothing. Like that one, it is linked as a plain function of six {@code long}s, which the
      * stub is on Linux, not as a variadic one; that class says why. (The seal does not call
      * {@code Native} itself so that it runs on a class path without the runtime, as the seal's own
-     * tests do.)
+     * tests do.) The {@link Trim} makes its {@code madvise} calls through it too.
      */
-    private static final class Native {
+    static final class Native {
         static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
         static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
         static final MethodHandle SYSCALL = Linker.nativeLinker().downcallHandle(

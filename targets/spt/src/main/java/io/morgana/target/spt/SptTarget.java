@@ -8,6 +8,7 @@ import io.morgana.runtime.Boot;
 import io.morgana.runtime.BootException;
 import io.morgana.runtime.Target;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -34,6 +35,13 @@ public final class SptTarget implements Target {
     public static final Arg<String> HEAP = Arg.string("heap", "32m",
             "maximum Java heap, read by the spt launcher (-Xmx); e.g. 16m, 64m, 1g").inGroup(Group.RUNTIME).metavar("SIZE");
 
+    public static final Arg<Boolean> NO_TRIM = Arg.flag("no-trim",
+            "keep the pages of the JVM's files that only start-up used (see --trim-after)").inGroup(Group.RUNTIME);
+    public static final Arg<Duration> TRIM_AFTER = Arg.duration("trim-after", Duration.ofSeconds(1),
+            "this long after the seal, give the pages of mapped files (libjvm, the AOT cache, libraries) back to the kernel"
+                    + " once; those serving still uses come back as it touches them, the rest was start-up's")
+            .inGroup(Group.RUNTIME);
+
     /** The target whose stack spt seals. */
     static final String STACK_TARGET = "tap";
 
@@ -53,7 +61,7 @@ public final class SptTarget implements Target {
     @Override public boolean implemented() { return stackTarget().isPresent(); }
 
     @Override public List<Arg<?>> args() {
-        var own = List.<Arg<?>>of(NO_SEAL, HEAP);
+        var own = List.<Arg<?>>of(NO_SEAL, HEAP, NO_TRIM, TRIM_AFTER);
         return stackTarget().map(t -> concat(t.args(), own)).orElse(own);
     }
 
@@ -73,17 +81,30 @@ public final class SptTarget implements Target {
         return t.openStack(boot);
     }
 
+    /** Seals the appliance (unless {@code --no-seal}), then starts the {@link Trim}'s wait (unless {@code --no-trim}). */
     @Override public void sealAfterBoot(Boot boot) throws BootException {
+        Trim trim = boot.arg(NO_TRIM) ? null : prepareTrim();
         if (boot.arg(NO_SEAL)) {
             Seal.preload();
             Log.LOG.log(Level.WARNING, "--no-seal: NOT sealing; this appliance can open files, create sockets and run programs."
                     + " Use it to debug only.");
-            return;
+        } else {
+            try {
+                Seal.install();
+            } catch (Seccomp.SealException e) {
+                throw new BootException(BootException.OSERR, "cannot seal the appliance: " + e.getMessage(), e);
+            }
         }
+        if (trim != null) trim.startAfter(boot.arg(TRIM_AFTER));
+    }
+
+    /** The trim's list of mappings, taken before the seal; null (and a warning) if it cannot be, as the trim is only a saving. */
+    private static Trim prepareTrim() {
         try {
-            Seal.install();
-        } catch (Seccomp.SealException e) {
-            throw new BootException(BootException.OSERR, "cannot seal the appliance: " + e.getMessage(), e);
+            return Trim.prepare();
+        } catch (java.io.IOException | RuntimeException e) {
+            Log.LOG.log(Level.WARNING, "not trimming after boot: cannot list this process's mappings: " + e);
+            return null;
         }
     }
 

@@ -29,14 +29,16 @@ public final class SyscallPolicy {
 
     /** The Linux architectures the filter knows, with their audit identifiers. */
     public enum Arch {
-        X86_64(0xC000003E, 317), AARCH64(0xC00000B7, 277);
+        X86_64(0xC000003E, 317, 28), AARCH64(0xC00000B7, 277, 233);
 
         /** {@code AUDIT_ARCH_*}: what the kernel reports in {@code seccomp_data.arch}. */
         public final int audit;
         /** The number of {@code seccomp(2)} itself. */
         public final int seccompNr;
+        /** The number of {@code madvise(2)}, which the {@link Trim} calls. */
+        public final int madviseNr;
 
-        Arch(int audit, int seccompNr) { this.audit = audit; this.seccompNr = seccompNr; }
+        Arch(int audit, int seccompNr, int madviseNr) { this.audit = audit; this.seccompNr = seccompNr; this.madviseNr = madviseNr; }
 
         /** The architecture this JVM runs on, or null when the filter does not know it. */
         public static Arch current() {
@@ -136,7 +138,8 @@ public final class SyscallPolicy {
             allow("mmap", 9, 222, "heap, GC, JIT code cache, thread stacks, mapping already-open files"),
             allow("munmap", 11, 215, "releasing what mmap mapped (thread stacks, GC)"),
             allow("mprotect", 10, 226, "JIT code cache (W^X flips), stack guard pages, safepoint polling page"),
-            allow("madvise", 28, 233, "GC returning memory to the kernel (MADV_DONTNEED), transparent huge pages"),
+            allow("madvise", 28, 233, "GC returning memory to the kernel (MADV_DONTNEED), transparent huge pages;"
+                    + " the trim after boot (MADV_RANDOM, MADV_PAGEOUT)"),
             allow("mremap", 25, 216, "malloc growing large blocks"),
             allow("brk", 12, 214, "malloc's heap"),
             allow("mincore", 27, 232, "JVM probing whether stack pages are mapped"),
