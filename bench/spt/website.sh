@@ -34,6 +34,9 @@ echo "packing website for spt (Pack: jdeps, jlink, training run with requests on
 ip netns exec "$ns" env MORGANA_SPT_TRAINING_ARGS="--no-seal --interface=s8tapb --ipv4=10.58.1.2/24 --port=80" \
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$spt_cp" io.morgana.target.spt.Pack website "$work/spt" "$app_cp" >&2
 archive="$work/website.spt.tar.xz"
+# Written back before measuring, as a deployed appliance's files are: reclaim (the spt trim's, the
+# kernel's own) only unmaps a page of a file still waiting to be written, and the next touch maps it again.
+sync
 
 echo "measuring: $runs starts of each side (alternating), then $requests requests each" >&2
 out=$(ip netns exec "$ns" python3 bench/spt/measure.py "$runs" "$requests" \
