@@ -48,10 +48,11 @@ class LauncherTest {
         Files.writeString(launcher, SptPackager.launcher(SptPackager.Options.of("small").withMain("X", List.of()), List.of("x.jar")));
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         // no runtime beside it: the exec fails, but "sh -x" shows the options it would pass
-        // the young generation is 1/32 of the heap, at least 1 MiB
-        for (String[] c : new String[][] {{"--heap=4m", "-Xms4m", "-XX:NewSize=1024k"}, {"--heap=64m", "-Xms8m", "-XX:NewSize=2048k"},
-                {"--heap=1g", "-Xms8m", "-XX:NewSize=32768k"}, {"--heap=32m", "-Xms8m", "-XX:NewSize=1024k"},
-                {"--heap=65536k", "-Xms65536k", "-XX:NewSize=2048k"}}) {
+        // the young generation is 1/32 of the heap, at least 2 MiB, at most half the heap
+        for (String[] c : new String[][] {{"--heap=4m", "-Xms4m", "-XX:NewSize=2048k -XX:MaxNewSize=2048k"},
+                {"--heap=2m", "-Xms2m", "-XX:NewSize=1024k -XX:MaxNewSize=1024k"}, {"--heap=64m", "-Xms8m", "-XX:NewSize=2048k"},
+                {"--heap=1g", "-Xms8m", "-XX:NewSize=32768k -XX:MaxNewSize=32768k"}, {"--heap=32m", "-Xms8m", "-XX:NewSize=2048k"},
+                {"--heap=131072k", "-Xms131072k", "-XX:NewSize=4096k"}}) {
             Process p = new ProcessBuilder("sh", "-x", launcher.toString(), c[0]).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
