@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * {@code spt}: the {@code tap} target (Morgana's own stack on a TAP device), sealed. After boot has
  * acquired every declared device, {@link #sealAfterBoot} installs the {@link SyscallPolicy} seccomp
- * filter; from then on the appliance can use its descriptors and nothing else on the host.
+ * filter; from then on the appliance can use its descriptors and nothing else on the host. A second
+ * later ({@code --trim-after}) the {@link Trim} gives the pages of files that only start-up touched
+ * back to the kernel.
  *
  * <p>Packed by {@link SptPackager} into a minimal runtime image with an AOT cache.
  */
