@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The trim: once boot is over, the pages of mapped files that only start-up touched go back to the
@@ -89,9 +88,19 @@ final class Trim {
      * read their pages back from.
      */
     static Mapping parse(String line) {
-        // start-end perms offset dev inode [path, which may hold spaces]
-        String[] f = line.strip().split("\\s+", 6);
-        if (f.length < 6 || !f[5].startsWith("/") || f[5].startsWith("/dev/") || f[5].startsWith("/memfd:")) return null;
+        // start-end perms offset dev inode [path, which may hold spaces]; no regular expression, as
+        // this runs on boot's path, which loads none
+        String[] f = new String[6];
+        int i = 0, n = 0, len = line.length();
+        while (n < 6) {
+            while (i < len && line.charAt(i) == ' ') i++;
+            if (i >= len) break;
+            int j = n == 5 ? len : line.indexOf(' ', i);
+            if (j < 0) j = len;
+            f[n++] = line.substring(i, j).stripTrailing();
+            i = j;
+        }
+        if (n < 6 || !f[5].startsWith("/") || f[5].startsWith("/dev/") || f[5].startsWith("/memfd:")) return null;
         if (f[4].equals("0")) return null;
         int dash = f[0].indexOf('-');
         if (dash <= 0) return null;
@@ -123,6 +132,7 @@ final class Trim {
     /** Runs {@link #run} once, {@code after} from now, on a daemon thread of its own, and logs what it did. */
     void startAfter(Duration after) {
         Thread.ofPlatform().daemon().name("spt-trim").start(() -> {
+            describe(new Result(0, 0, 0, -1, -1, -1, -1, 0, null)); // loads what runs after the trim now: see describe
             try {
                 Thread.sleep(after);
             } catch (InterruptedException e) {
@@ -130,16 +140,32 @@ final class Trim {
                 return;
             }
             Result r = run();
-            if (r.done()) {
-                LOG.log(Level.INFO, String.format(Locale.ROOT,
-                        "trimmed after boot: resident %.1f -> %.1f MB (pages of files %.1f -> %.1f MB) in %d ms;"
-                                + " what serving still uses comes back as it is touched",
-                        r.rssBeforeKb() / 1024.0, r.rssAfterKb() / 1024.0, r.fileBeforeKb() / 1024.0,
-                        r.fileAfterKb() / 1024.0, r.nanos() / 1_000_000));
-            } else {
-                LOG.log(Level.INFO, "not trimmed: " + r.problem());
-            }
+            LOG.log(Level.INFO, r.done() ? describe(r) : "not trimmed: " + r.problem());
         });
+    }
+
+    /**
+     * The log line of a trim, made with a {@link StringBuilder} and integer arithmetic only. What
+     * runs after the pages are given back should need no class that is not loaded yet: loading one
+     * (a formatter, a string concatenation's generated class) reads the runtime image and runs
+     * libjvm's class loader, and takes back megabytes of exactly the pages that were given up.
+     */
+    static String describe(Result r) {
+        StringBuilder sb = new StringBuilder(160).append("trimmed after boot: resident ");
+        megabytes(sb, r.rssBeforeKb()).append(" -> ");
+        megabytes(sb, r.rssAfterKb()).append(" MB (pages of files ");
+        megabytes(sb, r.fileBeforeKb()).append(" -> ");
+        megabytes(sb, r.fileAfterKb()).append(" MB) in ").append(r.nanos() / 1_000_000)
+                .append(" ms; what serving still uses comes back as it is touched");
+        if (r.failed() > 0) sb.append(" (").append(r.failed()).append(" mappings refused)");
+        return sb.toString();
+    }
+
+    /** {@code kb} in megabytes with one decimal, rounded down; "?" if unknown. */
+    static StringBuilder megabytes(StringBuilder sb, long kb) {
+        if (kb < 0) return sb.append('?');
+        long tenths = kb * 10 / 1024;
+        return sb.append(tenths / 10).append('.').append(tenths % 10);
     }
 
     /** Pages out every listed mapping now; never throws. */
@@ -198,9 +224,15 @@ final class Trim {
         return kb;
     }
 
-    private static long kilobytes(String line) {
-        String[] f = line.strip().split("\\s+");
-        return f.length >= 2 ? Long.parseLong(f[1]) : -1;
+    /** The number in a line such as {@code "VmRSS:    4096 kB"}; -1 if none. No regular expression: see {@link #describe}. */
+    static long kilobytes(String line) {
+        long n = -1;
+        for (int i = line.indexOf(':') + 1; i > 0 && i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c >= '0' && c <= '9') n = (n < 0 ? 0 : n * 10) + (c - '0');
+            else if (n >= 0) break;
+        }
+        return n;
     }
 
     private void close() {

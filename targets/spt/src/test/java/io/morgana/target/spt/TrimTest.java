@@ -40,8 +40,23 @@ class TrimTest {
         assertNull(Trim.parse("7f3a1c600000-7f3a1c700000 rw-s 00000000 00:01 77 /memfd:buffers (deleted)"));
         assertNull(Trim.parse("7f3a1c800000-7f3a1c801000 rw-s 00000000 00:06 5 /dev/zero"));
         assertNull(Trim.parse("garbage"));
+        assertNull(Trim.parse(""));
+        assertEquals(new Mapping(0x1000, 0x2000, "/x y"), Trim.parse("  1000-2000   r--p 00000000 fd:01   77    /x y  "));
         assertNull(Trim.parse("zz-7f rw-p 00000000 fd:01 1 /x"));
         assertNull(Trim.parse("2000-1000 r--p 00000000 fd:01 1 /x"), "end before start");
+    }
+
+    @Test void readsTheStatusFilesKilobytesAndWritesMegabytes() {
+        assertEquals(47512, Trim.kilobytes("VmRSS:\t   47512 kB"));
+        assertEquals(0, Trim.kilobytes("RssFile:\t       0 kB"));
+        assertEquals(-1, Trim.kilobytes("VmRSS:"));
+        assertEquals(-1, Trim.kilobytes("no colon 12 kB"));
+        assertEquals("46.3", Trim.megabytes(new StringBuilder(), 47512).toString());
+        assertEquals("0.0", Trim.megabytes(new StringBuilder(), 0).toString());
+        assertEquals("?", Trim.megabytes(new StringBuilder(), -1).toString());
+        assertEquals("trimmed after boot: resident 46.3 -> 23.4 MB (pages of files 26.5 -> 8.0 MB) in 36 ms;"
+                        + " what serving still uses comes back as it is touched",
+                Trim.describe(new Trim.Result(97, 68L << 20, 0, 47512, 24000, 27200, 8200, 36_400_000L, null)));
     }
 
     @Test void joinsMappingsOfOneFileThatTouch() {
