@@ -36,12 +36,15 @@ public final class Seal {
 
     /**
      * Starts the seal's preparation on a background thread at the start of boot: the preload
-     * ({@link Preload}), then the filter's compilation. The main thread only installs it.
+     * ({@link Preload}), then the filter's compilation, then the {@link Trim}'s list of mappings
+     * (after the preload, which maps the native libraries it loads). The main thread only installs
+     * the filter.
      */
     static void prepareInBackground() {
         Thread.ofPlatform().daemon().name("spt-preload").start(() -> {
             Preload.everything();
             FILTER.run();
+            Trim.PREPARED.run();
         });
     }
 

@@ -103,7 +103,7 @@ public final class SptTarget implements Target {
     /** The trim's list of mappings, taken before the seal; null (and a warning) if it cannot be, as the trim is only a saving. */
     private static Trim prepareTrim() {
         try {
-            return Trim.prepare();
+            return Trim.prepared();
         } catch (java.io.IOException | RuntimeException e) {
             Log.LOG.log(Level.WARNING, "not trimming after boot: cannot list this process's mappings: " + e);
             return null;

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The trim: once boot is over, the pages of mapped files that only start-up touched go back to the
@@ -34,7 +36,8 @@ import java.util.List;
  * its own (20–40 ms of CPU for the website) and the faults that bring back the pages in use.
  *
  * <p>The mappings are listed from {@code /proc/self/maps} by {@link #prepare} before the seal, which
- * forbids opening files; a sealed process cannot map a file anew, so the list stays complete.
+ * forbids opening files: on the seal's background thread after its preload, off boot's path. A
+ * file mapped later in boot is left as it is; a sealed process cannot map a file at all.
  * {@code /proc/self/status} is opened then too and read again ({@code pread}) to report what the trim
  * changed. Kernels before Linux 5.4 have no {@code MADV_PAGEOUT}: the trim then says so and does
  * nothing.
@@ -67,6 +70,22 @@ final class Trim {
     private Trim(List<Mapping> mappings, FileChannel status) {
         this.mappings = mappings;
         this.status = status;
+    }
+
+    /**
+     * {@link #prepare}, run once: by the seal's background preparation ({@link Seal#prepareInBackground}),
+     * off boot's path, or by the first caller of {@link #prepared}.
+     */
+    static final FutureTask<Trim> PREPARED = new FutureTask<>(Trim::prepare);
+
+    /** The prepared trim (preparing it now, or waiting for the thread that does); before the seal. */
+    static Trim prepared() throws IOException {
+        try {
+            return Preload.runOrAwait(PREPARED);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException(e.getCause());
+        }
     }
 
     /** Lists this process's file mappings and opens its status file: call before the seal. */
