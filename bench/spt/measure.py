@@ -117,9 +117,16 @@ class Side:
         return p, port, t0
 
 
+# Seconds between the first 200 and the memory phase's requests (environment SETTLE, default 0).
+# With SETTLE=3 the spt side's trim (1 s after the seal) comes before the requests, as when an
+# appliance is started and its traffic comes later; with 0 it comes during them.
+SETTLE = float(os.environ.get("SETTLE", "0"))
+
+
 def memory(side, requests):
     p, port, t0 = side.start()
     first_200(side.host, port, t0 + 60, p)
+    time.sleep(SETTLE)
     done = 0
     t = time.perf_counter()
     while done < requests:  # keep-alive connections in turn, a new one every 1000 requests

@@ -20,6 +20,7 @@ spt_report() {
   printf '%-36s %9.1f MB %12s\n' "  AOT cache, xz (shipped apart)" "$(mb "$aot_xz")" "-"
   printf '%-36s %9s ms %9s ms %8.2f\n' "start -> first 200, median of $runs" "$s_med" "$r_med" "$(ratio "$s_med" "$r_med")"
   printf '%-36s %6s-%s ms %6s-%s ms\n' "  p10-p90" "$s_p10" "$s_p90" "$r_p10" "$r_p90"
+  [ "${SETTLE:-0}" = 0 ] || echo "(the requests began ${SETTLE} s after the first 200: SETTLE)"
   printf '%-36s %9.1f MB %9.1f MB %8.2f\n' "RSS after $requests requests" "$(echo "$s_rss/1024" | bc -l)" "$(echo "$r_rss/1024" | bc -l)" "$(ratio "$s_rss" "$r_rss")"
   printf '%-36s %9.1f MB %9.1f MB %8.2f\n' "  of which anonymous (RssAnon)" "$(echo "$s_anon/1024" | bc -l)" "$(echo "$r_anon/1024" | bc -l)" "$(ratio "$s_anon" "$r_anon")"
   printf '%-36s %9s /s %9s /s %8.2f\n' "requests/s during those (keep-alive)" "$s_rate" "$r_rate" "$(ratio "$s_rate" "$r_rate")"

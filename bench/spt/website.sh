@@ -2,6 +2,7 @@
 # bench/spt/website.sh [RUNS] [REQUESTS] — examples/website packed for spt (sealed, own stack on a TAP
 # interface in a namespace) vs the same appliance on the unix target with a stock JDK (no AOT cache):
 # archive size, process start -> first HTTP 200 seen by a client (median of RUNS), RSS after REQUESTS.
+# SETTLE=S waits S seconds after the first 200 before those requests (measure.py says why).
 # Needs root (TAP, namespace). Everything lives in namespace s8ns-bench, deleted at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
