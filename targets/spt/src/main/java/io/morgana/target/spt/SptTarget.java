@@ -85,7 +85,9 @@ public final class SptTarget implements Target {
 
     /** Seals the appliance (unless {@code --no-seal}), then starts the {@link Trim}'s wait (unless {@code --no-trim}). */
     @Override public void sealAfterBoot(Boot boot) throws BootException {
-        Trim trim = boot.arg(NO_TRIM) ? null : prepareTrim();
+        Trim trim = null;
+        if (boot.arg(NO_TRIM)) Trim.dropPrepared();
+        else trim = prepareTrim();
         if (boot.arg(NO_SEAL)) {
             Seal.preload();
             Log.LOG.log(Level.WARNING, "--no-seal: NOT sealing; this appliance can open files, create sockets and run programs."

@@ -46,7 +46,7 @@ final class Trim {
 
     private static final System.Logger LOG = System.getLogger("spt");
 
-    static final int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_PAGEOUT = 21;
+    static final int MADV_RANDOM = 1, MADV_PAGEOUT = 21;
     private static final int EINVAL = 22;
 
     /** A run of addresses {@code [start, end)} mapped from the file at {@code path}. */
@@ -88,6 +88,21 @@ final class Trim {
         }
     }
 
+    /**
+     * For {@code --no-trim}: the background preparation does not run, or, if it has, its status
+     * file is closed (a sealed appliance holds no descriptor it does not use).
+     */
+    static void dropPrepared() {
+        if (PREPARED.cancel(false) || !PREPARED.isDone()) return;
+        try {
+            PREPARED.get().close();
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            // nothing was opened
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Lists this process's file mappings and opens its status file: call before the seal. */
     static Trim prepare() throws IOException {
         return of(fileMappings(Files.readAllLines(Path.of("/proc/self/maps"), StandardCharsets.UTF_8)));
@@ -99,6 +114,9 @@ final class Trim {
     }
 
     List<Mapping> mappings() { return mappings; }
+
+    /** Whether the status file opened before the seal is still open (until the trim has run). */
+    boolean holdsStatus() { return status.isOpen(); }
 
     /**
      * The mapping one line of {@code /proc/PID/maps} describes, if it maps a file the trim may page

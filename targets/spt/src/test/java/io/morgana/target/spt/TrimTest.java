@@ -79,6 +79,17 @@ class TrimTest {
         assertEquals(rule.aarch64(), Arch.AARCH64.madviseNr);
     }
 
+    /** --no-trim: a preparation that has run has its status file closed. */
+    @Test void aDroppedPreparationHoldsNoDescriptor() throws Exception {
+        Trim t = Trim.prepared();
+        assertTrue(t.holdsStatus());
+        Trim.dropPrepared();
+        assertTrue(!t.holdsStatus(), "the dropped trim's status file is closed");
+        Trim.Result r = Trim.of(List.of()).run();
+        assertEquals("no file mappings were listed before the seal", r.problem());
+        assertTrue(r.rssBeforeKb() > 0 && !r.done(), "reads its status, pages out nothing: " + r);
+    }
+
     /** This JVM's own list: its libjvm is there, and the trim would cover it. */
     @Test void listsThisJvmsLibjvm() throws IOException {
         Trim t = Trim.prepare();
