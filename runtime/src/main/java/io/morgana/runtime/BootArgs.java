@@ -244,8 +244,11 @@ public final class BootArgs {
         return sb.toString();
     }
 
-    /** A default as a user would type it: durations as {@code 5s}, {@code 500ms}, {@code 50us}. */
-    static String show(Object value) {
+    /**
+     * A default as a user would type it, in {@code --help} and {@code morgana describe}: durations
+     * as {@code 5s}, {@code 500ms}, {@code 50us}.
+     */
+    public static String show(Object value) {
         if (value instanceof java.time.Duration d) {
             if (d.isZero()) return "0s";
             if (d.toNanosPart() % 1000 != 0) return d.toNanos() + "ns";

@@ -6,7 +6,6 @@ import io.morgana.api.Manifest;
 import io.morgana.runtime.BootArgs;
 import io.morgana.runtime.StandardArgs;
 import io.morgana.runtime.Target;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,18 +57,10 @@ final class Describer {
         if (a.isRequired()) return " (required)";
         if (a.isFlag() || a.defaultValue() == null) return "";
         if (a.isRepeatable() && a.defaultValue() instanceof List<?> l && l.isEmpty()) return "";
-        return " (default " + (a.defaultValue() instanceof Duration d ? duration(d) : a.defaultValue()) + ")";
+        return " (default " + BootArgs.show(a.defaultValue()) + ")";
     }
 
     /** 5s, 500ms, 2m, 1h — the forms the duration parser accepts. */
-    static String duration(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) return ms / 3_600_000 + "h";
-        if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
-        if (ms % 1000 == 0) return ms / 1000 + "s";
-        return ms + "ms";
-    }
-
     static String dot(Manifest m, String applianceClass, Targets.Info target) {
         StringBuilder b = new StringBuilder();
         b.append("digraph ").append(q(m.name())).append(" {\n");

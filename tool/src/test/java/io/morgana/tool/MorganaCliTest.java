@@ -156,6 +156,8 @@ class MorganaCliTest {
         assertEquals(0, spt.status(), spt::toString);
         String sealed = spt.out();
         assertTrue(sealed.contains("  Target (spt)\n") && sealed.contains("--no-seal"), spt::toString);
+        assertTrue(sealed.matches("(?s).*--loop-spin=DURATION .*\\(default 50us\\).*"), "sub-millisecond defaults as typed:\n" + spt);
+        assertTrue(sealed.matches("(?s).*--trim-after=DURATION .*\\(default 1s\\).*") && sealed.contains("--no-trim"), spt::toString);
         int allowed = sealed.indexOf("allowed:\n"), denied = sealed.indexOf("denied (EPERM):\n");
         assertTrue(allowed > 0 && denied > allowed, "the seal's allowlist, then what it denies:\n" + spt);
         assertTrue(sealed.substring(allowed, denied).matches("(?s).*\n  futex +\\S.*"), "allowed calls carry a reason:\n" + spt);
