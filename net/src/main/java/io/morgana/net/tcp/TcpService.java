@@ -324,6 +324,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
 
     @Override public Flow connect(Endpoint remote, Duration timeout) throws IOException {
         ensureOpen();
+        if (loop.inLoop()) throw new IllegalStateException("Stack.connect would block the network stack's loop thread");
         if (!(remote.address() instanceof Ipv4Address dst)) {
             throw new NoRouteToHostException("IPv6 is not supported by this stack yet: " + remote);
         }
@@ -390,6 +391,7 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         }
 
         @Override public Flow accept() throws IOException {
+            if (loop.inLoop()) throw new IllegalStateException("Listener.accept would block the network stack's loop thread");
             Pending<TcpFlow> p = new Pending<>();
             return ask(p, () -> {
                 acceptors.add(p);

@@ -46,7 +46,9 @@
  *       once and stays there until it can be answered (data, room, a connection, the handshake)
  *       or its timeout passes; the waiting thread is woken once. Closing a flow from another
  *       thread ends its blocked read or write ({@code AsynchronousCloseException}); an
- *       interrupted read still returns what the loop had already given it, so no data is lost.</li>
+ *       interrupted read still returns what the loop had already given it, so no data is lost.
+ *       Called on the loop's own thread, where it would wait for itself, each of them throws
+ *       {@code IllegalStateException}.</li>
  * </ul>
  * Not implemented: urgent data (ignored, delivered inline), ECN, D-SACK, TCP Fast Open, MD5/AO.
  */

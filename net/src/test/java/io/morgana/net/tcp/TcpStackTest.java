@@ -281,6 +281,10 @@ class TcpStackTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> accepted.get().read(ByteBuffer.allocate(1)));
             assertTrue(e.getMessage().contains("loop thread"), e.getMessage());
             assertThrows(IllegalStateException.class, () -> accepted.get().write(ByteBuffer.allocate(1)));
+            // and so would waiting for a connection, either way
+            assertTrue(assertThrows(IllegalStateException.class, l::accept).getMessage().contains("loop thread"));
+            assertTrue(assertThrows(IllegalStateException.class, () -> net.a.tcp().connect(B7, Duration.ofSeconds(5)))
+                    .getMessage().contains("loop thread"));
         }
     }
 
