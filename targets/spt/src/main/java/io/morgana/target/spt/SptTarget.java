@@ -102,9 +102,14 @@ public final class SptTarget implements Target {
         if (trim != null) trim.startAfter(boot.arg(TRIM_AFTER));
     }
 
-    /** The trim's list of mappings, taken before the seal; null (and a warning) if it cannot be, as the trim is only a saving. */
+    /**
+     * The trim's list of mappings, taken before the seal, after the preload (whose native libraries
+     * are mapped then; the seal waits for it anyway); null (and a warning) if it cannot be, as the
+     * trim is only a saving.
+     */
     private static Trim prepareTrim() {
         try {
+            Preload.everything();
             return Trim.prepared();
         } catch (java.io.IOException | RuntimeException e) {
             Log.LOG.log(Level.WARNING, "not trimming after boot: cannot list this process's mappings: " + e);
