@@ -382,7 +382,7 @@ public final class SptPackager {
                 #   -Xmx from --heap=SIZE (default 32m)  the heap is a declared, bounded budget
                 #   -Xms8m (or --heap if less)  start small and grow: resident memory follows use (the JVM would
                 #                               otherwise commit 1/64 of the host's RAM up to -Xmx at once)
-                #   -XX:NewSize=-XX:MaxNewSize=1/32 of --heap, at least 2 MiB (2 MiB at the default 32m; at most half the heap)
+                #   -XX:NewSize, -XX:MaxNewSize: 1/32 of --heap, at least 2 MiB, at most half the heap (2 MiB at the default 32m)
                 #   -XX:SurvivorRatio=2         a small young generation with room to age: eden (half of it) is wholly resident, as
                 #                               allocation cycles through it, and each survivor space is a quarter, so objects that
                 #                               live for a few young GCs (a connection's buffers) die there instead of being
