@@ -17,7 +17,7 @@ import java.util.Set;
  * acquired every declared device, {@link #sealAfterBoot} installs the {@link SyscallPolicy} seccomp
  * filter; from then on the appliance can use its descriptors and nothing else on the host. A second
  * later ({@code --trim-after}) the {@link Trim} gives the pages of files that only start-up touched
- * back to the kernel.
+ * back to the kernel, and a {@link HeapTarget} keeps the heap in use near {@code --heap-target}.
  *
  * <p>Packed by {@link SptPackager} into a minimal runtime image with an AOT cache.
  */
@@ -37,6 +37,12 @@ public final class SptTarget implements Target {
     public static final Arg<String> HEAP = Arg.string("heap", "32m",
             "maximum Java heap, read by the spt launcher (-Xmx); e.g. 16m, 64m, 1g").inGroup(Group.RUNTIME).metavar("SIZE");
 
+    public static final Arg<String> HEAP_TARGET = Arg.of("heap-target", "SIZE", s -> {
+                HeapTarget.parseSize(s);
+                return s;
+            }, "8m", "heap in use past which the appliance asks for a full collection (at most once a second; the target"
+                    + " grows to twice what stays live): Serial would otherwise fill --heap with garbage first; 0 for none")
+            .inGroup(Group.RUNTIME);
     public static final Arg<Boolean> NO_TRIM = Arg.flag("no-trim",
             "keep the pages of the JVM's files that only start-up used (see --trim-after)").inGroup(Group.RUNTIME);
     public static final Arg<Duration> TRIM_AFTER = Arg.duration("trim-after", Duration.ofSeconds(1),
@@ -63,7 +69,7 @@ public final class SptTarget implements Target {
     @Override public boolean implemented() { return stackTarget().isPresent(); }
 
     @Override public List<Arg<?>> args() {
-        var own = List.<Arg<?>>of(NO_SEAL, HEAP, NO_TRIM, TRIM_AFTER);
+        var own = List.<Arg<?>>of(NO_SEAL, HEAP, HEAP_TARGET, NO_TRIM, TRIM_AFTER);
         return stackTarget().map(t -> concat(t.args(), own)).orElse(own);
     }
 
@@ -83,7 +89,10 @@ public final class SptTarget implements Target {
         return t.openStack(boot);
     }
 
-    /** Seals the appliance (unless {@code --no-seal}), then starts the {@link Trim}'s wait (unless {@code --no-trim}). */
+    /**
+     * Seals the appliance (unless {@code --no-seal}), then starts the {@link Trim}'s wait (unless
+     * {@code --no-trim}) and the {@link HeapTarget}'s watch (unless {@code --heap-target=0}).
+     */
     @Override public void sealAfterBoot(Boot boot) throws BootException {
         Trim trim = null;
         if (boot.arg(NO_TRIM)) Trim.dropPrepared();
@@ -100,6 +109,8 @@ public final class SptTarget implements Target {
             }
         }
         if (trim != null) trim.startAfter(boot.arg(TRIM_AFTER));
+        long heapTarget = HeapTarget.parseSize(boot.arg(HEAP_TARGET));
+        if (heapTarget > 0) new HeapTarget(heapTarget).start();
     }
 
     /**
