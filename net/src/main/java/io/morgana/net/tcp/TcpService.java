@@ -156,15 +156,17 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
             }
         }
         Pending<T> p = new Pending<>();
-        return ask(p, () -> p.complete(task.get()), null);
+        return ask("a call", p, () -> p.complete(task.get()), null);
     }
 
     /**
      * Posts {@code start} to the loop, which answers {@code p} there and then or keeps it to answer
      * later, and waits for the answer; what {@code start} throws is the answer. For
-     * {@code withdraw} see {@link Pending#await}.
+     * {@code withdraw} see {@link Pending#await}. On the loop's own thread, where the wait would
+     * wait for itself, {@code what} (e.g. "Flow.read") is refused with an IllegalStateException.
      */
-    private <T> T ask(Pending<T> p, IoRunnable start, Runnable withdraw) throws IOException {
+    private <T> T ask(String what, Pending<T> p, IoRunnable start, Runnable withdraw) throws IOException {
+        if (loop.inLoop()) throw new IllegalStateException(what + " would block the network stack's loop thread");
         loop.execute(() -> {
             try {
                 start.run();
@@ -324,13 +326,12 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
 
     @Override public Flow connect(Endpoint remote, Duration timeout) throws IOException {
         ensureOpen();
-        if (loop.inLoop()) throw new IllegalStateException("Stack.connect would block the network stack's loop thread");
         if (!(remote.address() instanceof Ipv4Address dst)) {
             throw new NoRouteToHostException("IPv6 is not supported by this stack yet: " + remote);
         }
         TcpFlow flow = new TcpFlow();
         Pending<Void> p = new Pending<>();
-        ask(p, () -> {
+        ask("Stack.connect", p, () -> {
             int src = ip.address();
             if (src == 0) throw new NoRouteToHostException("no IPv4 address configured yet (DHCP pending?); cannot reach " + remote);
             flow.conn = engine.connect(loop.nanoTime(), src, dst.bits(), remote.port(), flow);
@@ -391,9 +392,8 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         }
 
         @Override public Flow accept() throws IOException {
-            if (loop.inLoop()) throw new IllegalStateException("Listener.accept would block the network stack's loop thread");
             Pending<TcpFlow> p = new Pending<>();
-            return ask(p, () -> {
+            return ask("Listener.accept", p, () -> {
                 acceptors.add(p);
                 handOver();
             }, () -> acceptors.remove(p));
@@ -496,10 +496,9 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         @Override public int read(ByteBuffer dst) throws IOException {
             ensureOpen();
             if (!dst.hasRemaining()) return 0;
-            if (loop.inLoop()) throw new IllegalStateException("Flow.read would block the network stack's loop thread");
             Duration timeout = readTimeout;
             Pending<Integer> p = new Pending<>();
-            return ask(p, () -> {
+            return ask("Flow.read", p, () -> {
                 if (reader != null) throw new IllegalStateException("another thread is already reading from " + this + " (one reader at a time)");
                 int n = readNow(dst);
                 if (n != 0) {
@@ -555,9 +554,8 @@ public final class TcpService implements Tcp, IpProtocolHandler, AutoCloseable {
         @Override public void write(ByteBuffer src) throws IOException {
             ensureOpen();
             if (!src.hasRemaining()) return;
-            if (loop.inLoop()) throw new IllegalStateException("Flow.write would block the network stack's loop thread");
             Pending<Void> p = new Pending<>();
-            ask(p, () -> {
+            ask("Flow.write", p, () -> {
                 if (writer != null) throw new IllegalStateException("another thread is already writing to " + this + " (one writer at a time)");
                 writer = p;
                 writeFrom = src;
